@@ -17,3 +17,33 @@ export {
   NonFiniteLossError,
   describe,
 } from './errors.js';
+export {
+  ProgressBar,
+  ProgressReporter,
+  progressReporter,
+  formatDuration,
+  formatLogs,
+  resolveLogs,
+  type ProgressBarOptions,
+  type ProgressOutput,
+  type ProgressReporterOptions,
+} from './progress.js';
+export {
+  EarlyStopping,
+  earlyStopping,
+  NanGuard,
+  nanGuard,
+  historyToJSON,
+  type EarlyStoppingOptions,
+  type HistoryJSON,
+} from './callbacks.js';
+export { accuracy, confusionMatrix, toClassIds, type ClassValues } from './metrics.js';
+export {
+  applyColormap,
+  colormapTable,
+  COLORMAP_NAMES,
+  type ColormapName,
+  type ColormapOptions,
+} from './image/colormap.js';
+export { imageGrid, type ImageGridOptions } from './image/grid.js';
+export { overlayHeatmap, type OverlayOptions } from './image/overlay.js';
