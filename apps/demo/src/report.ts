@@ -61,7 +61,7 @@ body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding
 h1{margin-bottom:0}.meta{color:#666}section{border-top:1px solid #ddd;padding:1em 0}
 .status{font-size:.6em;color:#666;font-weight:normal}.failed h2{color:#b00}.failed .status{color:#b00}
 table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ddd;padding:.2em .6em;text-align:left}th{background:#f6f6f6;font-weight:600}
-.figures{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0;max-width:520px}figure img{max-width:100%;image-rendering:pixelated;border:1px solid #eee}
+.figures{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0;max-width:520px}figure img{max-width:100%;border:1px solid #eee}figure img[src$=".png"]{width:min(100%,480px);image-rendering:pixelated}
 figcaption{font-size:.85em;color:#444}.error{background:#fee;padding:.5em;white-space:pre-wrap}.note{color:#444}
 li.failed a{color:#b00}
 </style></head><body>

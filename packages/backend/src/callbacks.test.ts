@@ -25,6 +25,7 @@ describe('earlyStopping', () => {
     const y = tf.tensor2d([[3], [5]]);
     const snapshots: number[][] = [];
     const stopper = earlyStopping({ monitor: 'val_loss', patience: 2 });
+    const tensorsBefore = tf.memory().numTensors;
     // Scripted before the stopper in the list, so the stopper sees the scripted value.
     const history = await model.fit(x, y, { epochs: 10, verbose: 0, callbacks: [scripted(model, [5, 3, 4, 3.5, 1], snapshots), stopper] });
     expect(history.epoch).toEqual([0, 1, 2, 3]);
@@ -32,6 +33,8 @@ describe('earlyStopping', () => {
     expect(stopper.stoppedEpoch).toBe(3);
     expect(Array.from(model.getWeights()[0]!.dataSync())).toEqual(snapshots[1]);
     expect(snapshots[3]).not.toEqual(snapshots[1]);
+    // The best-weights copies are released when training ends.
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
     tf.dispose([x, y]); model.dispose();
   });
 

@@ -24,7 +24,8 @@ export const fundamentalsStage: Stage = {
     const surfaces: tf.Tensor[] = [];
     for (const [name, hidden] of [['logistic regression', 0], ['MLP 16 relu', 16]] as const) {
       const model = build(hidden);
-      model.compile({ optimizer: tf.train.adam(0.05), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+      const optimizer = tf.train.adam(0.05);
+      model.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
       log(name);
       const history = await model.fit(x, y, { epochs: options.quick ? 20 : 40, batchSize: 64, verbose: 0, shuffle: true, callbacks: [progressReporter({ label: name })] });
       curves[name] = historyToJSON(history).metrics.loss ?? [];
@@ -39,6 +40,7 @@ export const fundamentalsStage: Stage = {
         }),
       );
       model.dispose();
+      optimizer.dispose();
     }
     const both = tf.stack(surfaces) as tf.Tensor4D;
     const grid = imageGrid(both, { columns: 2 });
