@@ -47,3 +47,19 @@ export {
 } from './image/colormap.js';
 export { imageGrid, type ImageGridOptions } from './image/grid.js';
 export { overlayHeatmap, type OverlayOptions } from './image/overlay.js';
+export {
+  registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
+  wasmTrainingKernelsRegistered,
+  WASM_TRAINING_KERNELS,
+} from './wasm/register.js';
+export {
+  FusedLSTM,
+  FusedGRU,
+  fusedLstmLayer,
+  fusedGruLayer,
+  withFusedRecurrentLayers,
+  withStockRecurrentLayers,
+} from './recurrent/fused-layers.js';
+export { fusedLstm, type RecurrentOptions } from './recurrent/fused-lstm.js';
+export { fusedGru } from './recurrent/fused-gru.js';

@@ -1,6 +1,7 @@
 import { tf } from './tf.js';
 import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
 import { setGlobalSeed, getGlobalSeed } from './seed.js';
+import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from './wasm/register.js';
 
 /** A concrete TensorFlow.js backend deepcourse can run on. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgl';
@@ -12,6 +13,12 @@ export interface InitBackendOptions {
   backend?: BackendRequest;
   /** Default seed for every `seedStream()` created without one. */
   seed?: number;
+  /**
+   * On wasm, register deepcourse's training kernels (conv/depthwise backprop, segment sum, fast
+   * transposed and batched matmul). Default true; false keeps tfjs-backend-wasm's stock kernels,
+   * for comparison (stock wasm cannot train convolutions or embeddings).
+   */
+  wasmKernels?: boolean;
 }
 
 export interface BackendSelection {
@@ -66,6 +73,9 @@ export async function selectBackend(options: InitBackendOptions, environment: Ba
   if (!['auto', 'tensorflow', 'wasm', 'cpu', 'webgl'].includes(requested)) {
     throw new InvalidArgumentError('backend', "'auto', 'tensorflow', 'wasm', 'cpu' or 'webgl'", requested);
   }
+  if (options.wasmKernels !== undefined && typeof options.wasmKernels !== 'boolean') {
+    throw new InvalidArgumentError('wasmKernels', 'true or false', options.wasmKernels);
+  }
   if (options.seed !== undefined) setGlobalSeed(options.seed);
   const skipped: BackendSelection['skipped'] = [];
   const done = (backend: BackendName, reason: string, nativePackage?: string): BackendSelection => ({
@@ -89,6 +99,10 @@ export async function selectBackend(options: InitBackendOptions, environment: Ba
   const order: BackendName[] = requested === 'auto' ? ['wasm', 'cpu'] : [requested];
   for (const name of order) {
     const failure = await startBuiltIn(name);
+    if (failure === undefined && name === 'wasm') {
+      if (options.wasmKernels === false) unregisterWasmTrainingKernels();
+      else registerWasmTrainingKernels();
+    }
     if (failure === undefined) {
       const reason =
         requested === 'auto'

@@ -1,0 +1,133 @@
+// pnpm bench [-- --task mnist|fashion|all] [--epochs N] [--backend wasm|cpu] [--train-limit N]
+//             [--batch-size N] [--decay r] [--no-augment] [--name results-file-stem]
+//
+// mnist:   courseCnn on mnistSample() (8,000 train / 2,000 test, the 10,000 digits of the `mnist` npm
+//          package), 8 epochs of Adam 1e-3 decaying x0.75 per epoch, ±2 px shift augmentation. Target: >= 98.5% test accuracy.
+// fashion: miniResnet on Fashion-MNIST (Debian's dataset-fashion-mnist, 60,000 / 10,000) with shift
+//          augmentation. Target: >= 93.5%. Several hours on 2 CPU cores; --train-limit runs a subset.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend, resolveLogs, tf } from '@deepcourse/backend';
+import { mnistSample, fashionMnist } from '@deepcourse/datasets/node';
+import { courseCnn, evaluateClassifier, exponentialDecay, formatClassificationReport, miniResnet, trainClassifier, type ClassificationData } from '../src/index.js';
+import { randomShift } from './shift-augmentation.js';
+
+const { values } = parseArgs({
+  options: {
+    task: { type: 'string', default: 'mnist' },
+    epochs: { type: 'string' },
+    backend: { type: 'string', default: 'wasm' },
+    'train-limit': { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    'batch-size': { type: 'string' },
+    decay: { type: 'string' },
+    'no-augment': { type: 'boolean', default: false },
+    name: { type: 'string' },
+  },
+});
+const seed = Number(values.seed);
+const backendName = values.backend as 'wasm' | 'cpu';
+const selection = await initBackend({ backend: backendName, seed });
+let kernelNote = 'stock cpu kernels (the filter gradient is a scalar loop: expect hours)';
+if (selection.backend === 'wasm') {
+  // @deepcourse/backend registers the wasm training kernels (issue 3); stock wasm cannot train convolutions.
+  if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
+    throw new Error('this @deepcourse/backend does not register wasm training kernels (Conv2DBackpropFilter); update it or pass --backend cpu');
+  }
+  kernelNote = 'wasm with the training kernels of @deepcourse/backend';
+}
+console.log(`backend ${selection.backend}: ${kernelNote}`);
+
+interface BenchRow {
+  task: string;
+  model: string;
+  params: number;
+  train: number;
+  test: number;
+  epochs: number;
+  secondsPerEpoch: number;
+  testAccuracy: number;
+  testLoss: number;
+  target: number;
+  met: boolean;
+}
+const rows: BenchRow[] = [];
+
+function limit<T extends ClassificationData & { images: tf.Tensor; labels: tf.Tensor }>(data: T, count: number | undefined): T {
+  if (count === undefined || count >= (data.images.shape[0] as number)) return data;
+  return { ...data, images: data.images.slice(0, count), labels: data.labels.slice(0, count) };
+}
+
+async function runTask(task: string, build: () => tf.LayersModel, load: () => Promise<{ train: ClassificationData & { images: tf.Tensor; labels: tf.Tensor; classNames: readonly string[] }; test: ClassificationData & { images: tf.Tensor; labels: tf.Tensor } }>, settings: { epochs: number; batchSize: number; target: number; decay: number }) {
+  const data = await load();
+  const train = limit(data.train, values['train-limit'] ? Number(values['train-limit']) : undefined);
+  const model = build();
+  const epochs = values.epochs ? Number(values.epochs) : settings.epochs;
+  const batchSize = values['batch-size'] ? Number(values['batch-size']) : settings.batchSize;
+  const decay = values.decay ? Number(values.decay) : settings.decay;
+  const stem = values.name ?? task;
+  console.log(`${task}: ${model.name} (${model.countParams().toLocaleString('en')} parameters), ${train.images.shape[0]} train / ${data.test.images.shape[0]} test, ${epochs} epochs`);
+  // The test set is passed as validation data only to log test accuracy after every epoch (nothing is
+  // selected or stopped on it); each epoch's figures are written at once, so a cut-off run still reports.
+  await mkdir('bench-results', { recursive: true });
+  const partial: Record<string, number>[] = [];
+  const started = Date.now();
+  const recorder = new (class extends tf.Callback {
+    override async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
+      partial.push({ epoch: epoch + 1, elapsedSeconds: Math.round((Date.now() - started) / 1000), ...(await resolveLogs(logs)) });
+      await writeFile(join('bench-results', `${stem}.partial.json`), JSON.stringify({ task, epochs, batchSize, decay, augment: !values['no-augment'], backend: selection.backend, kernels: kernelNote, seed, perEpoch: partial }, null, 2));
+    }
+  })();
+  const result = await trainClassifier(model, train, {
+    validationData: data.test,
+    callbacks: [recorder],
+    epochs,
+    batchSize,
+    learningRate: 1e-3,
+    learningRateSchedule: exponentialDecay(1e-3, decay),
+    ...(values['no-augment'] ? {} : { augment: randomShift(2) }),
+    seed,
+    progress: { mode: 'lines' },
+  });
+  const evaluation = await evaluateClassifier(model, data.test, { classNames: data.train.classNames });
+  console.log(formatClassificationReport(evaluation));
+  const secondsPerEpoch = result.secondsPerEpoch.reduce((a, b) => a + b, 0) / result.secondsPerEpoch.length;
+  rows.push({
+    task,
+    model: model.name,
+    params: model.countParams(),
+    train: train.images.shape[0] as number,
+    test: data.test.images.shape[0] as number,
+    epochs: result.epochsRun,
+    secondsPerEpoch: Math.round(secondsPerEpoch * 10) / 10,
+    testAccuracy: evaluation.accuracy,
+    testLoss: evaluation.loss,
+    target: settings.target,
+    met: evaluation.accuracy >= settings.target,
+  });
+  await mkdir('bench-results', { recursive: true });
+  await writeFile(
+    join('bench-results', `${stem}.json`),
+    JSON.stringify({ ...rows.at(-1), batchSize, decay, augment: !values['no-augment'], backend: selection.backend, kernels: kernelNote, seed, history: result.history, evaluation, date: new Date().toISOString() }, null, 2),
+  );
+  model.dispose();
+  tf.dispose([data.train.images, data.train.labels, data.test.images, data.test.labels, train.images, train.labels]);
+}
+
+const tasks = values.task === 'all' ? ['mnist', 'fashion'] : [values.task as string];
+for (const task of tasks) {
+  if (task === 'mnist') {
+    await runTask('mnist', () => courseCnn({ seed, name: 'course_cnn' }), () => mnistSample(), { epochs: 8, batchSize: 64, target: 0.985, decay: 0.75 });
+  } else if (task === 'fashion') {
+    await runTask('fashion', () => miniResnet({ seed }), () => fashionMnist(), { epochs: 30, batchSize: 128, target: 0.935, decay: 0.9 });
+  } else {
+    throw new Error(`--task: expected mnist, fashion or all, found ${task}`);
+  }
+}
+
+console.log('\n| task | model | params | train/test | epochs | s/epoch | test accuracy | target |');
+console.log('| --- | --- | ---: | --- | ---: | ---: | ---: | --- |');
+for (const r of rows) {
+  console.log(`| ${r.task} | ${r.model} | ${r.params.toLocaleString('en')} | ${r.train}/${r.test} | ${r.epochs} | ${r.secondsPerEpoch} | ${(r.testAccuracy * 100).toFixed(2)}% | ${(r.target * 100).toFixed(1)}% ${r.met ? 'met' : 'NOT met'} |`);
+}

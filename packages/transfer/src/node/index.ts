@@ -1,0 +1,1 @@
+export { loadBase, loadDigitBase, digitBaseMetadata, DIGIT_BASE_DIR, type LoadBaseOptions } from './load-base.js';
