@@ -1,0 +1,1 @@
+export { overlay, writeOverlay, type OverlayPngOptions } from './overlay.js';
