@@ -45,11 +45,13 @@ export function timeKernel(spec: KernelCase): KernelTiming {
   const once = () => {
     const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
-    const out = tf.engine().runKernel(spec.kernel, inputs, spec.attrs as tf.NamedAttrMap) as tf.Tensor;
-    out.dataSync();
+    // Unpack returns one tensor per slice; reading them all is part of its cost.
+    const result = tf.engine().runKernel(spec.kernel, inputs, spec.attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
+    const outputs = Array.isArray(result) ? result : [result];
+    for (const out of outputs) out.dataSync();
     const wallMs = performance.now() - wallStart;
     const cpu = process.cpuUsage(cpuStart);
-    out.dispose();
+    tf.dispose(outputs);
     return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs };
   };
   try {

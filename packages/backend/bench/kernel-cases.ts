@@ -107,4 +107,28 @@ export const KERNEL_CASES: KernelCase[] = [
     inputs: { dy: { shape: [200, 12, 12, 64] }, input: { shape: [200, 24, 24, 64] }, output: { shape: [200, 12, 12, 64] } },
     attrs: { filterSize: 2, strides: 2, pad: 'valid' },
   },
+  {
+    kernel: 'Unpack', batched: true, label: 'LSTM input 256x100x64 along time',
+    inputs: { value: { shape: [256, 100, 64] } }, attrs: { axis: 1 },
+  },
+  {
+    kernel: 'SplitV', label: 'LSTM projection 25600x256 into 100 steps',
+    inputs: { x: { shape: [25600, 256] } }, attrs: { numOrSizeSplits: 100, axis: 0 },
+  },
+  {
+    kernel: 'Slice', label: 'one gate 256x64 of 256x256',
+    inputs: { x: { shape: [256, 256] } }, attrs: { begin: [0, 64], size: [256, 64] },
+  },
+  {
+    kernel: 'Transpose', label: 'backward-pass matrix 25600x256',
+    inputs: { x: { shape: [25600, 256] } }, attrs: { perm: [1, 0] },
+  },
+  {
+    kernel: 'Transpose', label: 'batch-major to time-major 256x100x64',
+    inputs: { x: { shape: [256, 100, 64] } }, attrs: { perm: [1, 0, 2] },
+  },
+  {
+    kernel: 'Transpose', label: 'NHWC to NCHW 200x26x26x32',
+    inputs: { x: { shape: [200, 26, 26, 32] } }, attrs: { perm: [0, 3, 1, 2] },
+  },
 ];

@@ -3,7 +3,7 @@
 // and PyTorch (one thread) where python3-torch is installed.
 //   pnpm --filter @deepcourse/backend bench:recurrent [-- --steps 5]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { tf } from '../src/tf.js';
 import { initBackend } from '../src/init-backend.js';
@@ -12,10 +12,15 @@ import { FusedGRU, FusedLSTM } from '../src/recurrent/fused-layers.js';
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '5' }, 'stock-cpu': { type: 'boolean', default: false } } });
 const STEPS = Number(values.steps);
 const BATCH = 256;
+/**
+ * The cpu backend's Embedding gradient (UnsortedSegmentSum) makes one pass over the batch per vocabulary entry,
+ * so a step of 256 takes minutes; its cost per sequence does not depend on the batch, so cpu rows train batches of 16.
+ */
+const CPU_BATCH = 16;
 const LENGTH = 100;
 const VOCAB = 5000;
 
-type Row = { backend: string; layer: string; implementation: string; sequencesPerSecond: number | null; msPerStep: number | null; note?: string };
+type Row = { backend: string; layer: string; implementation: string; batch: number; sequencesPerSecond: number | null; msPerStep: number | null; cpuMsPerStep?: number; note?: string };
 
 function model(kind: 'lstm' | 'gru', fused: boolean): tf.LayersModel {
   const args = { units: 64, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 2 }) };
@@ -33,16 +38,23 @@ function model(kind: 'lstm' | 'gru', fused: boolean): tf.LayersModel {
 
 async function measure(backend: 'wasm' | 'cpu', kind: 'lstm' | 'gru', fused: boolean): Promise<Row> {
   await initBackend({ backend });
+  const batch = backend === 'cpu' ? CPU_BATCH : BATCH;
   const m = model(kind, fused);
-  const x = tf.randomUniform([BATCH, LENGTH], 0, VOCAB, 'int32', 5);
-  const y = tf.randomUniform([BATCH, 1], 0, 1, 'float32', 6).round();
+  const x = tf.randomUniform([batch, LENGTH], 0, VOCAB, 'int32', 5);
+  const y = tf.randomUniform([batch, 1], 0, 1, 'float32', 6).round();
   await m.trainOnBatch(x, y); // warm-up: kernel compilation, weight init
+  const cpuStart = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < STEPS; i++) await m.trainOnBatch(x, y);
   const ms = (performance.now() - t0) / STEPS;
+  const cpu = process.cpuUsage(cpuStart);
   tf.dispose([x, y]);
   m.dispose();
-  return { backend, layer: kind.toUpperCase(), implementation: fused ? 'fused' : 'stock', sequencesPerSecond: (BATCH * 1000) / ms, msPerStep: ms };
+  process.stderr.write(`  ${backend} ${kind} ${fused ? 'fused' : 'stock'}: ${ms.toFixed(0)} ms/step\n`);
+  return {
+    backend, layer: kind.toUpperCase(), implementation: fused ? 'fused' : 'stock', batch,
+    sequencesPerSecond: (batch * 1000) / ms, msPerStep: ms, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / STEPS,
+  };
 }
 
 function pytorch(kind: 'lstm' | 'gru'): Row {
@@ -64,10 +76,12 @@ for _ in range(${STEPS}): step()
 print((time.perf_counter() - t) / ${STEPS} * 1000, torch.__version__)
 `;
   try {
-    const [ms, version] = execFileSync('python3', ['-c', script], { encoding: 'utf8' }).trim().split(' ');
-    return { backend: `pytorch ${version} (1 thread)`, layer: kind.toUpperCase(), implementation: 'torch', sequencesPerSecond: (BATCH * 1000) / Number(ms), msPerStep: Number(ms) };
+    // Debian's python3-torch lives under /usr/bin/python3, which a pyenv or venv python3 on PATH would hide.
+    const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+    const [ms, version] = execFileSync(python, ['-c', script], { encoding: 'utf8' }).trim().split(' ');
+    return { backend: `pytorch ${version} (1 thread)`, layer: kind.toUpperCase(), implementation: 'torch', batch: BATCH, sequencesPerSecond: (BATCH * 1000) / Number(ms), msPerStep: Number(ms) };
   } catch {
-    return { backend: 'pytorch', layer: kind.toUpperCase(), implementation: 'torch', sequencesPerSecond: null, msPerStep: null, note: 'python3-torch not installed (apt-get install python3-torch)' };
+    return { backend: 'pytorch', layer: kind.toUpperCase(), implementation: 'torch', batch: BATCH, sequencesPerSecond: null, msPerStep: null, note: 'python3-torch not installed (apt-get install python3-torch)' };
   }
 }
 
@@ -77,15 +91,18 @@ for (const kind of ['lstm', 'gru'] as const) {
   rows.push(await measure('wasm', kind, true));
   rows.push(await measure('cpu', kind, true));
   if (values['stock-cpu']) rows.push(await measure('cpu', kind, false));
-  else rows.push({ backend: 'cpu', layer: kind.toUpperCase(), implementation: 'stock', sequencesPerSecond: null, msPerStep: null, note: 'skipped: minutes per step (pass --stock-cpu to run it)' });
+  else rows.push({ backend: 'cpu', layer: kind.toUpperCase(), implementation: 'stock', batch: CPU_BATCH, sequencesPerSecond: null, msPerStep: null, note: 'skipped: minutes per step (pass --stock-cpu to run it)' });
   rows.push(pytorch(kind));
 }
 
-console.log(`\nrecurrent training, batch ${BATCH}, ${LENGTH} tokens, ${STEPS} timed steps`);
-console.log('backend                        layer  impl    seq/s     ms/step');
+console.log(`\nrecurrent training: Embedding(${VOCAB}, 64) → ${'{LSTM|GRU}'}(64) → Dense(1), ${LENGTH} tokens, Adam, ${STEPS} timed steps (wall time; CPU time in the JSON)`);
+const torch = (layer: string) => rows.find((r) => r.implementation === 'torch' && r.layer === layer)?.sequencesPerSecond ?? null;
+console.log('backend                        layer  impl    batch    seq/s   ms/step  vs torch');
 for (const r of rows) {
+  const t = torch(r.layer);
+  const versus = r.sequencesPerSecond !== null && t !== null && r.implementation !== 'torch' ? `${(r.sequencesPerSecond / t).toFixed(2)}x` : '-';
   console.log(
-    `${r.backend.padEnd(30)} ${r.layer.padEnd(6)} ${r.implementation.padEnd(7)} ${r.sequencesPerSecond === null ? '      -' : r.sequencesPerSecond.toFixed(0).padStart(7)} ${r.msPerStep === null ? '        -' : r.msPerStep.toFixed(0).padStart(9)}${r.note ? `  ${r.note}` : ''}`,
+    `${r.backend.padEnd(30)} ${r.layer.padEnd(6)} ${r.implementation.padEnd(7)} ${String(r.batch).padStart(5)} ${r.sequencesPerSecond === null ? '       -' : r.sequencesPerSecond.toFixed(0).padStart(8)} ${r.msPerStep === null ? '        -' : r.msPerStep.toFixed(0).padStart(9)} ${versus.padStart(9)}${r.note ? `  ${r.note}` : ''}`,
   );
 }
 mkdirSync('bench-results', { recursive: true });

@@ -2,7 +2,7 @@
 // backend) and end-to-end training throughput (course MNIST CNN, Embedding +
 // LSTM; PyTorch for the CNN where python3-torch is installed). Prints tables
 // and writes bench-results/wasm-training.json.
-//   pnpm bench [--kernels-only | --e2e-only] [--samples N] [--full-cpu]
+//   pnpm bench [--kernels-only | --e2e-only] [--kernel NAME[,NAME]] [--samples N] [--full-cpu]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +19,9 @@ const args = process.argv.slice(2);
 const option = (name: string) => args.includes(name);
 const samplesArg = args.indexOf('--samples');
 const cnnSamples = samplesArg >= 0 ? Number(args[samplesArg + 1]) : 2000;
+const kernelArg = args.indexOf('--kernel');
+/** `--kernel NAME[,NAME]` times only those kernels' cases (and implies --kernels-only). */
+const onlyKernel = kernelArg >= 0 ? new Set((args[kernelArg + 1] ?? '').split(',')) : undefined;
 
 interface KernelRow {
   kernel: string;
@@ -40,7 +43,7 @@ function table(header: string[], rows: string[][]): string {
 
 async function kernelBench(): Promise<KernelRow[]> {
   const rows: KernelRow[] = [];
-  for (const spec of KERNEL_CASES) {
+  for (const spec of KERNEL_CASES.filter((c) => onlyKernel === undefined || onlyKernel.has(c.kernel))) {
     await initBackend({ backend: 'wasm' });
     const ours = timeKernel(spec);
     unregisterWasmTrainingKernels();
@@ -131,7 +134,7 @@ if (!option('--e2e-only')) {
 }
 
 let e2e: E2EResult[] = [];
-if (!option('--kernels-only')) {
+if (!option('--kernels-only') && onlyKernel === undefined) {
   process.stderr.write('end to end (one process each):\n');
   e2e = e2eBench();
   console.log('End to end training (after one warm-up batch; samples per second of wall time and of CPU time)');
@@ -165,10 +168,16 @@ const outDir = path.join(packageDir, 'bench-results');
 mkdirSync(outDir, { recursive: true });
 const file = path.join(outDir, 'wasm-training.json');
 // A partial run (--kernels-only / --e2e-only) keeps the other section of the previous results.
-if (kernels.length === 0 || e2e.length === 0) {
+if (kernels.length === 0 || e2e.length === 0 || onlyKernel !== undefined) {
   try {
     const previous = JSON.parse(readFileSync(file, 'utf8')) as { kernels?: KernelRow[]; e2e?: E2EResult[] };
     if (kernels.length === 0) kernels = previous.kernels ?? [];
+    else if (onlyKernel !== undefined) {
+      // Replace this kernel's rows in the previous results, keep the others in case order.
+      const fresh = new Map(kernels.map((r) => [`${r.kernel} ${r.shape}`, r]));
+      const kept = (previous.kernels ?? []).filter((r) => !onlyKernel.has(r.kernel));
+      kernels = KERNEL_CASES.map((c) => fresh.get(`${c.kernel} ${c.label}`) ?? kept.find((r) => r.kernel === c.kernel && r.shape === c.label)).filter((r): r is KernelRow => r !== undefined);
+    }
     if (e2e.length === 0) e2e = previous.e2e ?? [];
   } catch {
     // no previous results

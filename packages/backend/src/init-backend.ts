@@ -2,6 +2,7 @@ import { tf } from './tf.js';
 import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
 import { setGlobalSeed, getGlobalSeed } from './seed.js';
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from './wasm/register.js';
+import { registerCpuKernels, unregisterCpuKernels } from './cpu/unsorted-segment-sum.js';
 
 /** A concrete TensorFlow.js backend deepcourse can run on. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgl';
@@ -19,6 +20,11 @@ export interface InitBackendOptions {
    * for comparison (stock wasm cannot train convolutions or embeddings).
    */
   wasmKernels?: boolean;
+  /**
+   * On cpu, register deepcourse's single-pass UnsortedSegmentSum (the Embedding gradient; stock cpu makes one
+   * pass per vocabulary entry). Default true; false keeps the stock kernel.
+   */
+  cpuKernels?: boolean;
 }
 
 export interface BackendSelection {
@@ -76,6 +82,9 @@ export async function selectBackend(options: InitBackendOptions, environment: Ba
   if (options.wasmKernels !== undefined && typeof options.wasmKernels !== 'boolean') {
     throw new InvalidArgumentError('wasmKernels', 'true or false', options.wasmKernels);
   }
+  if (options.cpuKernels !== undefined && typeof options.cpuKernels !== 'boolean') {
+    throw new InvalidArgumentError('cpuKernels', 'true or false', options.cpuKernels);
+  }
   if (options.seed !== undefined) setGlobalSeed(options.seed);
   const skipped: BackendSelection['skipped'] = [];
   const done = (backend: BackendName, reason: string, nativePackage?: string): BackendSelection => ({
@@ -102,6 +111,10 @@ export async function selectBackend(options: InitBackendOptions, environment: Ba
     if (failure === undefined && name === 'wasm') {
       if (options.wasmKernels === false) unregisterWasmTrainingKernels();
       else registerWasmTrainingKernels();
+    }
+    if (failure === undefined && name === 'cpu') {
+      if (options.cpuKernels === false) unregisterCpuKernels();
+      else registerCpuKernels();
     }
     if (failure === undefined) {
       const reason =

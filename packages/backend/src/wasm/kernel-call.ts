@@ -58,8 +58,10 @@ export function reshape(backend: WasmBackend, x: TensorInfo, shape: number[]): T
   return call(backend, 'Reshape', { x }, { shape });
 }
 
+/** Our tiled Transpose (./transpose.ts), registered as the wasm 'Transpose' kernel. */
 export function transpose(backend: WasmBackend, x: TensorInfo, perm: number[]): TensorInfo {
-  return call(backend, 'Transpose', { x }, { perm });
+  const config = tf.getKernel('Transpose', 'wasm') as tf.KernelConfig;
+  return config.kernelFunc({ inputs: { x }, backend: backend as unknown as tf.KernelBackend, attrs: { perm } }) as TensorInfo;
 }
 
 /** Pads with zeros; a negative amount crops instead. Returns a new reference either way. */

@@ -7,6 +7,9 @@ import { conv2DBackpropFilterKernel, conv2DBackpropInputKernel } from './conv2d-
 import { depthwiseConv2dNativeBackpropFilterKernel, depthwiseConv2dNativeBackpropInputKernel } from './depthwise-backprop.js';
 import { isOurs, stockKernel } from './kernel-call.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
+import { sliceKernel, splitVKernel } from './slice.js';
+import { transposeKernel } from './transpose.js';
+import { unpackKernel } from './unpack.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const KERNELS: readonly tf.KernelConfig[] = [
@@ -17,13 +20,17 @@ const KERNELS: readonly tf.KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterKernel,
   unsortedSegmentSumKernel,
   maxPoolGradKernel,
+  unpackKernel,
+  sliceKernel,
+  splitVKernel,
+  transposeKernel,
 ];
 
-/** Names of the wasm kernels deepcourse adds (missing in tfjs 4.22) or replaces (slow in tfjs 4.22: BatchMatMul, Conv2DBackpropInput, MaxPoolGrad). */
+/** Names of the wasm kernels deepcourse adds (missing in tfjs 4.22) or replaces (slow in tfjs 4.22: BatchMatMul, Conv2DBackpropInput, MaxPoolGrad, Unpack, Slice, SplitV, Transpose). */
 export const WASM_TRAINING_KERNELS: readonly string[] = KERNELS.map((config) => config.kernelName);
 
 /** Kernels ours call directly; captured before any replacement so the stock versions stay reachable. */
-const STOCK_DEPENDENCIES = ['BatchMatMul', 'Conv2D', 'DepthwiseConv2dNative', 'Transpose', 'Reshape', 'PadV2', 'Slice', 'Reverse', 'Sum'];
+const STOCK_DEPENDENCIES = ['BatchMatMul', 'Conv2D', 'DepthwiseConv2dNative', 'Transpose', 'Reshape', 'PadV2', 'Slice', 'Reverse', 'Sum', 'SplitV'];
 
 /**
  * Registers deepcourse's wasm training kernels (idempotent). `initBackend({ backend: 'wasm' })`

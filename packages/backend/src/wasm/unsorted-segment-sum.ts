@@ -12,20 +12,29 @@ export function unsortedSegmentSumWasm(args: { inputs: tf.NamedTensorInfoMap; ba
   const backend = args.backend as WasmBackend;
   const x = args.inputs.x!;
   const segmentIds = args.inputs.segmentIds!;
-  const numSegments = Number(args.attrs?.numSegments);
+  const { numSegments, idRank, rowCount, rowSize } = checkSegmentSum(x, segmentIds, args.attrs?.numSegments);
+  const out = backend.makeOutput([numSegments, ...x.shape.slice(idRank)], x.dtype);
+  const sums = segmentSums(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(segmentIds), rowCount, rowSize, numSegments);
+  backend.typedArrayFromHeap(out).set(sums);
+  return out;
+}
+
+/** Checks the attributes and shapes of an UnsortedSegmentSum call; returns the row count and size. */
+export function checkSegmentSum(x: TensorInfo, segmentIds: TensorInfo, numSegmentsAttr: unknown): { numSegments: number; rowCount: number; rowSize: number; idRank: number } {
+  const numSegments = Number(numSegmentsAttr);
   if (!Number.isInteger(numSegments) || numSegments < 0) {
-    throw new InvalidArgumentError('UnsortedSegmentSum numSegments', 'a non-negative integer', args.attrs?.numSegments);
+    throw new InvalidArgumentError('UnsortedSegmentSum numSegments', 'a non-negative integer', numSegmentsAttr);
   }
   const idRank = segmentIds.shape.length;
   if (idRank > x.shape.length || segmentIds.shape.some((dim, axis) => dim !== x.shape[axis])) {
     throw new ShapeError('UnsortedSegmentSum segmentIds', `a shape that is a prefix of x's [${x.shape.join(', ')}]`, `[${segmentIds.shape.join(', ')}]`);
   }
-  const rowSize = sizeOf(x.shape.slice(idRank));
-  const rowCount = sizeOf(segmentIds.shape);
+  return { numSegments, idRank, rowSize: sizeOf(x.shape.slice(idRank)), rowCount: sizeOf(segmentIds.shape) };
+}
+
+/** One pass over the rows, adding each into its segment in float64; ids outside [0, numSegments) are dropped. */
+export function segmentSums(values: ArrayLike<number>, ids: ArrayLike<number>, rowCount: number, rowSize: number, numSegments: number): Float64Array {
   const sums = new Float64Array(numSegments * rowSize);
-  const out = backend.makeOutput([numSegments, ...x.shape.slice(idRank)], x.dtype);
-  const values = backend.typedArrayFromHeap(x);
-  const ids = backend.typedArrayFromHeap(segmentIds);
   for (let row = 0; row < rowCount; row++) {
     const id = ids[row]!;
     if (id < 0 || id >= numSegments) continue;
@@ -33,8 +42,7 @@ export function unsortedSegmentSumWasm(args: { inputs: tf.NamedTensorInfoMap; ba
     const to = id * rowSize;
     for (let k = 0; k < rowSize; k++) sums[to + k]! += values[from + k]!;
   }
-  backend.typedArrayFromHeap(out).set(sums);
-  return out;
+  return sums;
 }
 
 export const unsortedSegmentSumKernel = markOurs({

@@ -1,4 +1,4 @@
-import { tf, seedStream, InvalidArgumentError, ShapeError } from '@deepcourse/backend';
+import { tf, fusedGruLayer, fusedLstmLayer, seedStream, InvalidArgumentError, ShapeError } from '@deepcourse/backend';
 import { checkPositiveInteger, resolveLayerSeed } from '../layers/layer-support.js';
 import { SeededDropout } from '../layers/pooling.js';
 import { toSeriesMatrix, type SeriesInput } from './series.js';
@@ -13,6 +13,8 @@ export interface RecurrentForecasterOptions {
   horizon?: number;
   /** `'lstm'` (default) or `'gru'`. */
   cell?: 'lstm' | 'gru';
+  /** Run the recurrent layers on @deepcourse/backend's fused path (default true; same weights and outputs as tf.layers.lstm / gru). */
+  fused?: boolean;
   /** Units of each stacked recurrent layer (default [32]). */
   units?: number | number[];
   /** Dropout between the recurrent layers and before the output (default 0). */
@@ -52,7 +54,9 @@ export function recurrentForecaster(options: RecurrentForecasterOptions): tf.Lay
       kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }),
       recurrentInitializer: tf.initializers.orthogonal({ gain: 1, seed: seeds.next() }),
     };
-    x = (cell === 'lstm' ? tf.layers.lstm(args) : tf.layers.gru(args)).apply(x) as tf.SymbolicTensor;
+    const fused = options.fused ?? true;
+    const layer = cell === 'lstm' ? (fused ? fusedLstmLayer(args) : tf.layers.lstm(args)) : fused ? fusedGruLayer(args) : tf.layers.gru(args);
+    x = layer.apply(x) as tf.SymbolicTensor;
     if (dropout > 0) x = new SeededDropout({ rate: dropout, seed: seeds.next() }).apply(x) as tf.SymbolicTensor;
   });
   const output = tf.layers

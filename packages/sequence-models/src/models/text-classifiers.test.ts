@@ -55,6 +55,23 @@ describe('recurrentTextClassifier', () => {
     model.dispose();
   });
 
+  it.each(['lstm', 'bidirectional-gru'] as const)('%s: the fused layers (default) predict what tf.layers gives for the same seed, padding masked', (cell) => {
+    const options = { vocabSize: 30, sequenceLength: 6, cell, units: 5, embeddingDim: 4, seed: 9 };
+    const fused = recurrentTextClassifier(options);
+    const stock = recurrentTextClassifier({ ...options, fused: false });
+    expect(fused.layers.map((l) => l.getClassName())).toContain(cell === 'lstm' ? 'FusedLSTM' : 'Bidirectional');
+    expect(stock.layers.map((l) => l.getClassName())).toContain(cell === 'lstm' ? 'LSTM' : 'Bidirectional');
+    const x = tf.tensor2d([[4, 9, 2, 0, 0, 0], [1, 2, 3, 4, 5, 6], [7, 0, 0, 0, 0, 0]], undefined, 'int32');
+    const [a, b] = [fused.predict(x) as tf.Tensor, stock.predict(x) as tf.Tensor];
+    const [pa, pb] = [Array.from(a.dataSync()), Array.from(b.dataSync())];
+    pa.forEach((value, i) => expect(value).toBeCloseTo(pb[i]!, 5));
+    // Not a constant: the three sequences get different probabilities.
+    expect(new Set(pa.map((p) => p.toFixed(4))).size).toBe(3);
+    tf.dispose([x, a, b]);
+    fused.dispose();
+    stock.dispose();
+  });
+
   it('is reproducible from its seed and softmax for more than two classes', () => {
     const a = recurrentTextClassifier({ vocabSize: 30, sequenceLength: 5, numClasses: 3, units: 4, embeddingDim: 4, seed: 42 });
     const b = recurrentTextClassifier({ vocabSize: 30, sequenceLength: 5, numClasses: 3, units: 4, embeddingDim: 4, seed: 42 });
@@ -78,7 +95,7 @@ describe('recurrentTextClassifier', () => {
 describe('convLstmTextClassifier', () => {
   it('learns the task through Conv1D + MaxPool1D + LSTM', async () => {
     const model = convLstmTextClassifier({ vocabSize: VOCAB, sequenceLength: LENGTH, filters: 16, kernelSize: 3, poolSize: 2, units: 16, embeddingDim: 16, seed: 5, learningRate: 2e-2 });
-    expect(model.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'DeepcourseTokenEmbedding', 'Conv1D', 'MaxPooling1D', 'LSTM', 'Dense']);
+    expect(model.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'DeepcourseTokenEmbedding', 'Conv1D', 'MaxPooling1D', 'FusedLSTM', 'Dense']);
     expect(await trainAndScore(model, 10)).toBeGreaterThan(0.9);
     model.dispose();
   });

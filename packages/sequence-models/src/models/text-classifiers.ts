@@ -1,4 +1,4 @@
-import { tf, InvalidArgumentError } from '@deepcourse/backend';
+import { tf, fusedGruLayer, fusedLstmLayer, InvalidArgumentError } from '@deepcourse/backend';
 import { AttentionPooling1D, SeededDropout } from '../layers/pooling.js';
 import { checkPositiveInteger } from '../layers/layer-support.js';
 import {
@@ -23,10 +23,15 @@ export interface RecurrentTextClassifierOptions extends TextClassifierBaseOption
   dropout?: number;
   /** Skip padding (id 0) in the recurrence (default true). */
   maskZero?: boolean;
+  /**
+   * LSTM and GRU on @deepcourse/backend's fused path (default true): the same layers, weights and outputs as
+   * tfjs-layers', with far fewer kernel calls per step. `false` uses tf.layers.lstm / gru.
+   */
+  fused?: boolean;
 }
 
 /** A recurrent layer of the given kind with seeded initialisers. */
-export function recurrentLayer(cell: RecurrentCell, units: number, seeds: ResolvedBase['seeds'], returnSequences = false): tf.layers.Layer {
+export function recurrentLayer(cell: RecurrentCell, units: number, seeds: ResolvedBase['seeds'], returnSequences = false, fused = true): tf.layers.Layer {
   const make = (kind: 'simple-rnn' | 'lstm' | 'gru') => {
     const args = {
       units,
@@ -34,7 +39,9 @@ export function recurrentLayer(cell: RecurrentCell, units: number, seeds: Resolv
       kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }),
       recurrentInitializer: tf.initializers.orthogonal({ gain: 1, seed: seeds.next() }),
     };
-    return kind === 'simple-rnn' ? tf.layers.simpleRNN(args) : kind === 'lstm' ? tf.layers.lstm(args) : tf.layers.gru(args);
+    if (kind === 'simple-rnn') return tf.layers.simpleRNN(args);
+    if (kind === 'lstm') return fused ? fusedLstmLayer(args) : tf.layers.lstm(args);
+    return fused ? fusedGruLayer(args) : tf.layers.gru(args);
   };
   switch (cell) {
     case 'simple-rnn':
@@ -66,7 +73,7 @@ export function recurrentTextClassifier(options: RecurrentTextClassifierOptions)
   const dropout = checkRateOption(options.dropout ?? 0, 'dropout');
   const ids = tf.input({ shape: [base.sequenceLength], name: 'token_ids' });
   let x = tokenEmbedding(base, options.maskZero ?? true).apply(ids) as tf.SymbolicTensor;
-  x = recurrentLayer(cell, units, base.seeds).apply(x) as tf.SymbolicTensor;
+  x = recurrentLayer(cell, units, base.seeds, false, options.fused ?? true).apply(x) as tf.SymbolicTensor;
   if (dropout > 0) x = new SeededDropout({ rate: dropout, seed: base.seeds.next() }).apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: ids, outputs: classificationHead(x, base.numClasses, base.seeds), name: `${cell.replace(/-/g, '_')}_text_classifier` });
   return compileClassifier(model, base);
