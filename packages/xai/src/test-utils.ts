@@ -22,6 +22,7 @@ const require = createRequire(import.meta.url);
 export function mnistDigits(digit: number, start: number, count: number): Float32Array[] {
   const raw = (require(`mnist/src/digits/${digit}.json`) as { data: number[] }).data;
   const size = 28 * 28;
+  if ((start + count) * size > raw.length) throw new Error(`the mnist package has ${raw.length / size} images of digit ${digit}, not ${start + count}`);
   return Array.from({ length: count }, (_, i) => Float32Array.from(raw.slice((start + i) * size, (start + i + 1) * size)));
 }
 
@@ -42,33 +43,63 @@ export interface PastedDigits {
   images: tf.Tensor4D;
   /** Class index per image (position of the digit in `digits`). */
   labels: number[];
-  /** The pasted box per image `[N, size, size]` (1 inside). */
+  /** The evidence box per image `[N, size, size]` (1 inside): the pasted square, or the digit's ink box. */
   boxes: tf.Tensor3D;
 }
 
+export interface PastedDigitsOptions {
+  /** MNIST digits to use; the label is the position in this list. */
+  digits: number[];
+  /** Images per class, taken from the `mnist` package from index `start` on. */
+  perClass: number;
+  start: number;
+  /** Canvas side; default 40. */
+  size?: number;
+  /** 14: the digit halved to 14x14 (default); 28: the digit at full MNIST resolution. */
+  digitSize?: 14 | 28;
+  /**
+   * `'pasted'`: the whole pasted square (default). `'ink'`: the tight bounding
+   * box of the digit's non-zero pixels (MNIST digits fill about 20x20 of their 28x28).
+   */
+  box?: 'pasted' | 'ink';
+  seed: number;
+}
+
 /**
- * A localisation task with known evidence: a 14x14 MNIST digit pasted at a
- * random place on a blank `size`x`size` canvas; the label is the digit.
+ * A localisation task with known evidence: an MNIST digit pasted at a random
+ * place (seeded, uniform over all positions) on a blank `size`x`size` canvas;
+ * the label is the digit.
  */
-export function pastedDigits(options: { digits: number[]; perClass: number; start: number; size?: number; seed: number }): PastedDigits {
+export function pastedDigits(options: PastedDigitsOptions): PastedDigits {
   const size = options.size ?? 40;
+  const digitSize = options.digitSize ?? 14;
+  const boxKind = options.box ?? 'pasted';
   const stream = seedStream(options.seed);
   const samples: { label: number; digit: Float32Array }[] = [];
   options.digits.forEach((d, label) => {
-    for (const digit of mnistDigits(d, options.start, options.perClass)) samples.push({ label, digit: halve(digit) });
+    for (const digit of mnistDigits(d, options.start, options.perClass)) samples.push({ label, digit: digitSize === 14 ? halve(digit) : digit });
   });
   const order = stream.shuffle(samples);
   const n = order.length;
   const canvas = new Float32Array(n * size * size);
   const boxes = new Float32Array(n * size * size);
   order.forEach(({ digit }, i) => {
-    const top = stream.uniformInt(0, size - 14 + 1);
-    const left = stream.uniformInt(0, size - 14 + 1);
-    for (let r = 0; r < 14; r++) {
-      for (let c = 0; c < 14; c++) {
+    const top = stream.uniformInt(0, size - digitSize + 1);
+    const left = stream.uniformInt(0, size - digitSize + 1);
+    let [r0, r1, c0, c1] = [0, digitSize - 1, 0, digitSize - 1];
+    if (boxKind === 'ink') {
+      [r0, r1, c0, c1] = [digitSize, -1, digitSize, -1];
+      for (let r = 0; r < digitSize; r++) {
+        for (let c = 0; c < digitSize; c++) {
+          if ((digit[r * digitSize + c] as number) > 0) [r0, r1, c0, c1] = [Math.min(r0, r), Math.max(r1, r), Math.min(c0, c), Math.max(c1, c)];
+        }
+      }
+    }
+    for (let r = 0; r < digitSize; r++) {
+      for (let c = 0; c < digitSize; c++) {
         const p = i * size * size + (top + r) * size + left + c;
-        canvas[p] = digit[r * 14 + c] as number;
-        boxes[p] = 1;
+        canvas[p] = digit[r * digitSize + c] as number;
+        if (r >= r0 && r <= r1 && c >= c0 && c <= c1) boxes[p] = 1;
       }
     }
   });

@@ -86,6 +86,33 @@ describe('pointingGame', () => {
     await expect(pointingGame(maps, empty)).rejects.toThrow(/masks\[0\]/);
     tf.dispose([maps, masks, empty]);
   });
+
+  it('points at the middle of a plateau of tied maxima, and scores a constant map as a miss', async () => {
+    // Occlusion maps are flat over each stride cell: here a 3x3 plateau at rows 1-3, columns 2-4.
+    const plateau = tf.buffer([2, 6, 6], 'float32');
+    for (let r = 1; r <= 3; r++) for (let c = 2; c <= 4; c++) plateau.set(7, 0, r, c);
+    // Two separate tied maxima: the centroid (2, 2.5) is between them; the nearer one, first in row-major order, wins.
+    plateau.set(1, 1, 2, 1);
+    plateau.set(1, 1, 2, 4);
+    const maps = plateau.toTensor() as tf.Tensor3D;
+    // The object covers only the plateau's centre pixel (2, 3).
+    const centre = tf.buffer([2, 6, 6], 'float32');
+    centre.set(1, 0, 2, 3);
+    centre.set(1, 1, 2, 1);
+    const masks = centre.toTensor() as tf.Tensor3D;
+    const result = await expectNoLeak(() => pointingGame(maps, masks));
+    // The first maximum in row-major order would be (1, 2), the plateau's corner, and miss.
+    expect(result.peaks).toEqual([[2, 3], [2, 1]]);
+    expect(result.hits).toEqual([true, true]);
+    // A constant map (a dead Grad-CAM) has no peak: never a hit, even where the mask covers everything.
+    const flat = tf.zeros([1, 6, 6]) as tf.Tensor3D;
+    const everywhere = tf.ones([1, 6, 6]) as tf.Tensor3D;
+    expect((await pointingGame(flat, everywhere, { tolerance: 3 })).hits).toEqual([false]);
+    // NaN anywhere in a map is an error, not a value skipped.
+    const withNaN = tf.tensor3d([[[1, NaN], [0, 0]]]);
+    await expect(pointingGame(withNaN, tf.ones([1, 2, 2]) as tf.Tensor3D)).rejects.toThrow(/heatmaps\[0\]/);
+    tf.dispose([maps, masks, flat, everywhere, withNaN]);
+  });
 });
 
 describe('spearmanRankCorrelation', () => {

@@ -6,11 +6,16 @@ export interface PointingGameOptions {
 }
 
 export interface PointingGameResult {
-  /** Whether each map's peak hit its mask. */
+  /** Whether each map's peak hit its mask (never for a constant map, which has no peak). */
   hits: boolean[];
   /** Fraction of hits. */
   accuracy: number;
-  /** Each map's peak as [row, column] (the first maximum in row-major order). */
+  /**
+   * Each map's peak as [row, column]. Where several pixels share the maximum (a
+   * plateau, as occlusion maps have one per patch-stride cell), the tied pixel
+   * nearest their centroid, first in row-major order among equals: the middle
+   * of a plateau, not its top-left corner.
+   */
   peaks: [number, number][];
 }
 
@@ -33,19 +38,23 @@ export async function pointingGame(heatmaps: tf.Tensor3D, masks: tf.Tensor3D, op
   const reach = Math.floor(tolerance);
   for (let i = 0; i < n; i++) {
     const offset = i * pixels;
-    let best = 0;
     let any = false;
+    let nan = false;
+    let top = -Infinity;
     for (let p = 0; p < pixels; p++) {
-      if ((maps[offset + p] as number) > (maps[offset + best] as number)) best = p;
+      const v = maps[offset + p] as number;
+      if (Number.isNaN(v)) nan = true;
+      else if (v > top) top = v;
       if ((inside[offset + p] as number) !== 0) any = true;
     }
     if (!any) throw new InvalidArgumentError(`masks[${i}]`, 'a mask with at least one non-zero pixel', 'an empty mask');
-    if (Number.isNaN(maps[offset + best] as number)) throw new InvalidArgumentError(`heatmaps[${i}]`, 'finite values', NaN);
-    const row = Math.floor(best / width);
-    const col = best % width;
-    peaks.push([row, col]);
+    if (nan) throw new InvalidArgumentError(`heatmaps[${i}]`, 'finite values', NaN);
+    const { peak, constant } = plateauCentre(maps, offset, width, pixels, top);
+    const [row, col] = peak;
+    peaks.push(peak);
+    // A constant map (an all-zero Grad-CAM of a dead layer) points nowhere: a miss.
     let hit = false;
-    for (let r = Math.max(0, row - reach); r <= Math.min(height - 1, row + reach) && !hit; r++) {
+    for (let r = Math.max(0, row - reach); !constant && r <= Math.min(height - 1, row + reach) && !hit; r++) {
       for (let c = Math.max(0, col - reach); c <= Math.min(width - 1, col + reach); c++) {
         if ((r - row) ** 2 + (c - col) ** 2 <= tolerance * tolerance && (inside[offset + r * width + c] as number) !== 0) {
           hit = true;
@@ -56,4 +65,28 @@ export async function pointingGame(heatmaps: tf.Tensor3D, masks: tf.Tensor3D, op
     hits.push(hit);
   }
   return { hits, accuracy: hits.filter(Boolean).length / n, peaks };
+}
+
+/** The pixel equal to `top` nearest the centroid of all pixels equal to `top` (first in row-major order among equals). */
+function plateauCentre(maps: ArrayLike<number>, offset: number, width: number, pixels: number, top: number): { peak: [number, number]; constant: boolean } {
+  let count = 0;
+  let rowSum = 0;
+  let colSum = 0;
+  for (let p = 0; p < pixels; p++) {
+    if (maps[offset + p] === top) {
+      count += 1;
+      rowSum += Math.floor(p / width);
+      colSum += p % width;
+    }
+  }
+  const [rowMean, colMean] = [rowSum / count, colSum / count];
+  let best: [number, number] = [0, 0];
+  let bestDistance = Infinity;
+  for (let p = 0; p < pixels; p++) {
+    if (maps[offset + p] !== top) continue;
+    const [r, c] = [Math.floor(p / width), p % width];
+    const distance = (r - rowMean) ** 2 + (c - colMean) ** 2;
+    if (distance < bestDistance) [best, bestDistance] = [[r, c], distance];
+  }
+  return { peak: best, constant: count === pixels };
 }
