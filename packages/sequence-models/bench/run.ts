@@ -4,7 +4,9 @@
 //   Training and inference throughput of the LSTM and Transformer classifiers on the cpu and wasm backends
 // Run: pnpm bench  (BENCH_QUICK=1 for a fast smoke run on subsets; not comparable to the targets)
 // Knobs: BENCH_ONLY=spam,births,throughput (or spam-transformer / spam-lstm), BENCH_SEQUENCE_LENGTH (150),
-//        BENCH_SPAM_EPOCHS (6), BENCH_BIRTHS_EPOCHS (60, with early stopping)
+//        BENCH_SPAM_EPOCHS (6), BENCH_BIRTHS_EPOCHS (60, with early stopping), BENCH_BIRTHS_INPUT_WIDTH (28),
+//        BENCH_BIRTHS_LEARNING_RATE (2e-3), BENCH_BACKEND (wasm; backend of the spam and births benchmarks),
+//        BENCH_SPAM_LSTM_CELL (bidirectional-lstm, or lstm)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +32,11 @@ const QUICK = process.env['BENCH_QUICK'] === '1';
 const SEQUENCE_LENGTH = Number(process.env['BENCH_SEQUENCE_LENGTH'] ?? 150);
 const SPAM_EPOCHS = Number(process.env['BENCH_SPAM_EPOCHS'] ?? 6);
 const BIRTHS_EPOCHS = Number(process.env['BENCH_BIRTHS_EPOCHS'] ?? 60);
+const BIRTHS_INPUT_WIDTH = Number(process.env['BENCH_BIRTHS_INPUT_WIDTH'] ?? 28);
+const BIRTHS_LEARNING_RATE = Number(process.env['BENCH_BIRTHS_LEARNING_RATE'] ?? 2e-3);
+// Backend of the accuracy benchmarks (spam, births); throughput always measures cpu and wasm.
+const BACKEND = (process.env['BENCH_BACKEND'] ?? 'wasm') as BackendName;
+const SPAM_LSTM_CELL = (process.env['BENCH_SPAM_LSTM_CELL'] ?? 'bidirectional-lstm') as 'lstm' | 'bidirectional-lstm';
 const here = dirname(fileURLToPath(import.meta.url));
 
 interface Row {
@@ -68,7 +75,7 @@ async function accuracyOn(model: tf.LayersModel, ids: number[][], labels: number
 
 function spamModel(kind: 'lstm' | 'transformer', vocabSize: number, seed: number): tf.LayersModel {
   return kind === 'lstm'
-    ? recurrentTextClassifier({ vocabSize, sequenceLength: SEQUENCE_LENGTH, cell: 'lstm', embeddingDim: 64, units: 64, dropout: 0.2, learningRate: 2e-3, seed })
+    ? recurrentTextClassifier({ vocabSize, sequenceLength: SEQUENCE_LENGTH, cell: SPAM_LSTM_CELL, embeddingDim: 64, units: 64, dropout: 0.2, learningRate: 2e-3, seed })
     : transformerClassifier({ vocabSize, sequenceLength: SEQUENCE_LENGTH, embeddingDim: 32, numHeads: 2, feedForwardDim: 64, dropout: 0.1, learningRate: 1e-3, seed });
 }
 
@@ -80,12 +87,14 @@ async function spamBenchmark(split: SpamSplit, kind: 'lstm' | 'transformer', epo
   const xs = tokenIdTensor(trainIds, { sequenceLength: SEQUENCE_LENGTH });
   const ys = tf.tensor2d(trainLabels, [trainLabels.length, 1]);
   const stopper = earlyStopping({ monitor: 'val_acc', patience: 2, restoreBestWeights: true });
-  await model.fit(xs, ys, {
+  const fitStarted = Date.now();
+  const history = await model.fit(xs, ys, {
     epochs,
     batchSize: 64,
     validationSplit: 0.1,
     callbacks: [progressReporter({ mode: 'lines', label: `spam ${kind}` }), stopper],
   });
+  const secondsPerEpoch = (Date.now() - fitStarted) / 1000 / history.epoch.length;
   tf.dispose([xs, ys]);
   const accuracy = await accuracyOn(model, split.test.ids, split.test.labels);
   record({
@@ -95,7 +104,7 @@ async function spamBenchmark(split: SpamSplit, kind: 'lstm' | 'transformer', epo
     target: '>= 0.97',
     pass: accuracy >= 0.97,
     seconds: seconds(t0),
-    note: `${trainIds.length} train / ${split.test.ids.length} test e-mails, best epoch ${stopper.bestEpoch + 1} of ${stopper.stoppedEpoch >= 0 ? stopper.stoppedEpoch + 1 : epochs}`,
+    note: `${kind === 'lstm' ? `${SPAM_LSTM_CELL}, ` : ''}${BACKEND}; ${trainIds.length} train / ${split.test.ids.length} test e-mails, best epoch ${stopper.bestEpoch + 1} of ${stopper.stoppedEpoch >= 0 ? stopper.stoppedEpoch + 1 : epochs}, ${secondsPerEpoch.toFixed(1)} s per epoch (with validation)`,
   });
   model.dispose();
 }
@@ -106,9 +115,11 @@ async function birthsBenchmark(): Promise<void> {
   const testStart = days.findIndex((d) => d.year === 2003);
   const trainBirths = days.slice(0, testStart).map((d) => d.births);
   const scaler = fitStandardScaler(trainBirths);
-  const features = birthFeatures(days, scaler.transform(days.map((d) => d.births)));
-  const inputWidth = 28;
+  const inputWidth = BIRTHS_INPUT_WIDTH;
   const horizon = 7;
+  // Calendar features of each input day and of the day `horizon` later: the last `horizon` rows of a window
+  // carry the calendar (weekday, day of year, holidays) of the days to predict, which is known in advance.
+  const features = birthFeatures(days, scaler.transform(days.map((d) => d.births)), horizon);
   const all = makeWindows(features, { inputWidth, horizon });
   // Training windows end before 2003; test windows predict days of 2003 only (the held-out last year).
   const pick = (keep: (targetStart: number) => boolean): SeriesWindows => {
@@ -124,7 +135,7 @@ async function birthsBenchmark(): Promise<void> {
   };
   const train = pick((s) => s + horizon <= testStart);
   const test = pick((s) => s >= testStart);
-  const model = recurrentForecaster({ inputWidth, numFeatures: all.numFeatures, horizon, cell: 'lstm', units: [64], learningRate: 2e-3, loss: 'meanAbsoluteError', seed: 11 });
+  const model = recurrentForecaster({ inputWidth, numFeatures: all.numFeatures, horizon, cell: 'lstm', units: [64], learningRate: BIRTHS_LEARNING_RATE, loss: 'meanAbsoluteError', seed: 11 });
   const xs = tf.tensor3d(train.inputs, [train.count, inputWidth, train.numFeatures]);
   const ys = tf.tensor2d(train.targets, [train.count, horizon]);
   await model.fit(xs, ys, {
@@ -172,7 +183,7 @@ async function throughput(split: SpamSplit, backend: BackendName): Promise<void>
   const xs = tokenIdTensor(split.train.ids.slice(0, n), { sequenceLength: SEQUENCE_LENGTH });
   const ys = tf.tensor2d(split.train.labels.slice(0, n), [n, 1]);
   for (const kind of ['lstm', 'transformer'] as const) {
-    const name = kind === 'lstm' ? 'LSTM' : 'Transformer';
+    const name = kind === 'lstm' ? `LSTM (${SPAM_LSTM_CELL})` : 'Transformer';
     const model = spamModel(kind, split.vocabSize, 3);
     try {
       // One warm-up batch compiles kernels and creates the optimizer state.
@@ -194,7 +205,7 @@ async function throughput(split: SpamSplit, backend: BackendName): Promise<void>
 }
 
 async function main(): Promise<void> {
-  const selection = await initBackend({ backend: 'cpu', seed: 1 });
+  const selection = await initBackend({ backend: BACKEND, seed: 1 });
   console.log(`backend: ${selection.backend} (${selection.reason})${QUICK ? ' — QUICK smoke run, figures not comparable to targets' : ''}`);
   const only = (process.env['BENCH_ONLY'] ?? 'spam,births,throughput').split(',');
   const split = loadSpamSplit({ maxVocab: 20000, sequenceLength: SEQUENCE_LENGTH, seed: 1 });
@@ -205,6 +216,7 @@ async function main(): Promise<void> {
   if (only.includes('births')) await birthsBenchmark();
   if (only.includes('spam') || only.includes('spam-lstm')) await spamBenchmark(split, 'lstm', QUICK ? 1 : SPAM_EPOCHS);
   if (only.includes('throughput')) {
+    // (throughput switches backends; the accuracy benchmarks above ran on BENCH_BACKEND)
     await throughput(split, 'cpu');
     await throughput(split, 'wasm');
   }
@@ -223,7 +235,7 @@ async function main(): Promise<void> {
   await mkdir(dirname(out), { recursive: true });
   await writeFile(
     out,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, quick: QUICK, totalSeconds: seconds(started), results: rows }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, backend: BACKEND, quick: QUICK, totalSeconds: seconds(started), results: rows }, null, 2),
   );
   console.log(`wrote ${out} (${seconds(started)} s)`);
 }

@@ -4,7 +4,8 @@ import { BaseInputShapeError } from './errors.js';
 import { findFeatureLayer } from './feature-layer.js';
 import { listLayers } from './layer-paths.js';
 import { disposeWithBase, replaceHead } from './replace-head.js';
-import { expectNoLeak, tinyBase } from './test-utils.js';
+import { trainClassifier } from '@deepcourse/cnn-models';
+import { expectNoLeak, tinyBase, tinyData } from './test-utils.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -67,6 +68,19 @@ describe('replaceHead', () => {
     const model = replaceHead(base, { numClasses: 2, hidden: 3, layout });
     // Base: 4 weighted layers x 2; head: 2 x 2.
     expect(tf.memory().numTensors - before).toBe(12);
+    disposeWithBase(model, base);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('disposeWithBase also frees the optimizer a trained base owns (as base.dispose() would)', async () => {
+    const before = tf.memory().numTensors;
+    const base = tinyBase(11, 'tiny_trained');
+    const data = tinyData(8, 3);
+    // trainClassifier compiles the base with an Adam it owns: 2 beta powers + 2 moments x 8 weights.
+    await trainClassifier(base, data, { epochs: 1, batchSize: 4, seed: 1, progress: false });
+    tf.dispose([data.images, data.labels]);
+    expect(tf.memory().numTensors - before).toBe(8 + 2 + 16);
+    const model = replaceHead(base, { numClasses: 2, hidden: 3 });
     disposeWithBase(model, base);
     expect(tf.memory().numTensors).toBe(before);
   });

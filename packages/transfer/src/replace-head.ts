@@ -119,8 +119,10 @@ export function replaceHead(base: tf.LayersModel, options: ReplaceHeadOptions): 
 /**
  * Frees a model made by `replaceHead` and what is left of its base: the model
  * shares the base's layers, so `model.dispose()` frees those, and the layers
- * the cut left out (the base's old classifier) are freed here too. Use it
- * instead of disposing both (the second `dispose()` would throw).
+ * the cut left out (the base's old classifier) are freed here too, and so is
+ * an optimizer the base owns (e.g. from training it with `trainClassifier`),
+ * which `base.dispose()` would have freed. Use it instead of disposing both
+ * (the second `dispose()` would throw).
  */
 export function disposeWithBase(model: tf.LayersModel, base: tf.LayersModel): void {
   model.dispose();
@@ -128,4 +130,6 @@ export function disposeWithBase(model: tf.LayersModel, base: tf.LayersModel): vo
     const refCount = (layer as unknown as { _refCount: number | null })._refCount;
     if (layer.built && refCount !== null && refCount > 0) layer.dispose();
   }
+  const owner = base as unknown as { optimizer?: tf.Optimizer; isOptimizerOwned?: boolean };
+  if (owner.optimizer !== undefined && owner.optimizer !== null && owner.isOptimizerOwned === true) owner.optimizer.dispose();
 }

@@ -1,5 +1,5 @@
 import { tf, fusedGruLayer, fusedLstmLayer, seedStream, InvalidArgumentError, ShapeError } from '@deepcourse/backend';
-import { checkPositiveInteger, resolveLayerSeed } from '../layers/layer-support.js';
+import { checkPositiveInteger, compileWithOwnOptimizer, resolveLayerSeed } from '../layers/layer-support.js';
 import { SeededDropout } from '../layers/pooling.js';
 import { toSeriesMatrix, type SeriesInput } from './series.js';
 import type { SeriesWindows } from './windows.js';
@@ -63,7 +63,7 @@ export function recurrentForecaster(options: RecurrentForecasterOptions): tf.Lay
     .dense({ units: horizon, kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }), name: 'forecast' })
     .apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output, name: `${cell}_forecaster` });
-  if (options.compile ?? true) model.compile({ optimizer: tf.train.adam(learningRate), loss: options.loss ?? 'meanSquaredError' });
+  if (options.compile ?? true) compileWithOwnOptimizer(model, { optimizer: tf.train.adam(learningRate), loss: options.loss ?? 'meanSquaredError' });
   return model;
 }
 

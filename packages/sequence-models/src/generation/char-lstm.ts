@@ -1,5 +1,5 @@
 import { tf, seedStream, InvalidArgumentError, type SeedStream } from '@deepcourse/backend';
-import { checkPositiveInteger, resolveLayerSeed } from '../layers/layer-support.js';
+import { checkPositiveInteger, compileWithOwnOptimizer, resolveLayerSeed } from '../layers/layer-support.js';
 import { SeededDropout } from '../layers/pooling.js';
 import { TokenEmbedding } from '../layers/token-embedding.js';
 import type { CharVocabulary } from './char-vocabulary.js';
@@ -87,7 +87,7 @@ export function charLstmModel(options: CharLstmOptions): tf.LayersModel {
     .apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: ids, outputs: probabilities, name: 'char_lstm' });
   if (options.compile ?? true) {
-    model.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    compileWithOwnOptimizer(model, { optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   }
   return model;
 }

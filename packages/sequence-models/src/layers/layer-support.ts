@@ -10,6 +10,16 @@ export type LayerKwargs = Record<string, any>;
 /** Shapes as tfjs layers use them (null for an unknown dimension). */
 export type LayerShape = (number | null)[];
 
+/**
+ * `model.compile(args)` with an optimizer the builder made, then marks that optimizer as the model's own so that
+ * `model.dispose()` frees its state too (tfjs frees only optimizers it made from a name; one passed as an object
+ * would otherwise outlive the model with its moment estimates, and the caller never saw it).
+ */
+export function compileWithOwnOptimizer(model: tf.LayersModel, args: Parameters<tf.LayersModel['compile']>[0]): void {
+  model.compile(args);
+  (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+}
+
 let defaultSeeds: SeedStream | undefined;
 
 /**

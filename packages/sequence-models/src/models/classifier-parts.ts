@@ -1,5 +1,5 @@
 import { tf, seedStream, InvalidArgumentError, type SeedStream } from '@deepcourse/backend';
-import { checkPositiveInteger, resolveLayerSeed } from '../layers/layer-support.js';
+import { checkPositiveInteger, compileWithOwnOptimizer, resolveLayerSeed } from '../layers/layer-support.js';
 import { TokenEmbedding } from '../layers/token-embedding.js';
 
 /** Options every text classifier builder takes. */
@@ -61,7 +61,7 @@ export function classificationHead(x: tf.SymbolicTensor, numClasses: number, see
 
 export function compileClassifier(model: tf.LayersModel, base: ResolvedBase): tf.LayersModel {
   if (!base.compile) return model;
-  model.compile({
+  compileWithOwnOptimizer(model, {
     optimizer: tf.train.adam(base.learningRate),
     loss: base.numClasses === 2 ? 'binaryCrossentropy' : 'sparseCategoricalCrossentropy',
     metrics: ['accuracy'],
