@@ -9,7 +9,7 @@ import { tf } from '../src/tf.js';
 import { initBackend } from '../src/init-backend.js';
 import { FusedGRU, FusedLSTM } from '../src/recurrent/fused-layers.js';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '5' }, 'stock-cpu': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { steps: { type: 'string', default: '5' }, 'stock-cpu': { type: 'boolean', default: false } } });
 const STEPS = Number(values.steps);
 const BATCH = 256;
 /**

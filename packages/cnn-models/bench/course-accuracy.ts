@@ -14,6 +14,8 @@ import { courseCnn, evaluateClassifier, exponentialDecay, formatClassificationRe
 import { randomShift } from './shift-augmentation.js';
 
 const { values } = parseArgs({
+  // pnpm forwards the `--` of `pnpm bench -- --task mnist`; drop it.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     task: { type: 'string', default: 'mnist' },
     epochs: { type: 'string' },
