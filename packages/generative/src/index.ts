@@ -6,7 +6,9 @@ export { SeededDropout, type SeededDropoutArgs } from './models/seeded-dropout.j
 export { seededInitializers, type SeededInitializers } from './models/initializers.js';
 export {
   trainGan,
+  GanTrainer,
   toOneHotLabels,
+  type GanTrainerOptions,
   type TrainGanOptions,
   type GanStepLogs,
   type GanSamples,

@@ -23,6 +23,25 @@ describe('binaryCrossEntropyToConstant', () => {
     expect(binaryCrossEntropyToConstant(tf.tensor1d([0]), 1).dataSync()[0]).toBeCloseTo(-Math.log(1e-7), 3);
     p.dispose();
   });
+
+  it('has the gradient of the unclipped loss: p − y through a sigmoid, even where Keras clips the value', () => {
+    // Logits where the sigmoid is below ε = 1e-7 (or above 1 − ε): the clip's own gradient would be 0 there.
+    // (Above a logit of about 17 the float32 sigmoid is exactly 1 and its own gradient 0, as in PyTorch.)
+    const logits = tf.tensor1d([-30, -20, 0, 3, 15.5]);
+    for (const y of [1, 0.9, 0]) {
+      const grad = tf.grad((l: tf.Tensor) => binaryCrossEntropyToConstant(tf.sigmoid(l), y))(logits);
+      const expected = logits.sigmoid().sub(y).div(5);
+      expect(maxAbsDifference([grad.dataSync() as Float32Array], [expected.dataSync() as Float32Array])).toBeLessThan(1e-6);
+      tf.dispose([grad, expected]);
+    }
+    // The generator's case: D(G(z)) ≈ 1e-13, target 1 → gradient −1 per element (mean over one).
+    const g = tf.grad((l: tf.Tensor) => binaryCrossEntropyToConstant(tf.sigmoid(l), 1))(tf.tensor1d([-30]));
+    expect(g.dataSync()[0]).toBeCloseTo(-1, 5);
+    // A saturated probability of exactly 0 or 1 gives a finite gradient.
+    const edge = tf.grad((q: tf.Tensor) => binaryCrossEntropyToConstant(q, 0.9))(tf.tensor1d([0, 1]));
+    expect(Array.from(edge.dataSync()).every(Number.isFinite)).toBe(true);
+    tf.dispose([logits, g, edge]);
+  });
 });
 
 describe('GanTrainer', () => {
