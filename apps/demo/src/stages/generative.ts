@@ -15,7 +15,10 @@ export const generativeStage: Stage = {
     const { train, test } = await mnistSample({ seed: seeds.next() });
     const nTrain = options.quick ? 2000 : 4000;
     const nTest = options.quick ? 200 : 1000;
-    const epochs = options.quick ? 1 : 2;
+    // The generative benchmark's recipe (Adam 2e-3, batch 32), which reaches a test BCE of 0.092 in 15 epochs of 8,000 digits.
+    const epochs = options.quick ? 1 : 5;
+    const aeBatch = 32;
+    const aeRate = 2e-3;
     const trainImages = train.images.slice([0, 0, 0, 0], [nTrain, 28, 28, 1]) as tf.Tensor4D;
     const testImages = test.images.slice([0, 0, 0, 0], [nTest, 28, 28, 1]) as tf.Tensor4D;
     tf.dispose([train, test] as unknown as tf.Tensor[]);
@@ -29,8 +32,8 @@ export const generativeStage: Stage = {
     const t0 = performance.now();
     const history = await trainAutoencoder(autoencoder, trainImages, trainImages, {
       epochs,
-      batchSize: options.quick ? 32 : 64,
-      learningRate: 1e-3,
+      batchSize: aeBatch,
+      learningRate: aeRate,
       seed: seeds.next(),
       callbacks: [progressReporter({ label: 'autoencoder' }), new tf.CustomCallback({ onBatchEnd: async (_b, logs) => void batchLosses.push(logs?.loss ?? NaN) })],
     });
@@ -42,7 +45,7 @@ export const generativeStage: Stage = {
     metrics['training BCE per epoch'] = epochLoss.map((l) => l.toFixed(4)).join(' → ');
     const diverged = batchLosses.some((l) => !Number.isFinite(l)) || (epochLoss.length > 1 && epochLoss[epochLoss.length - 1]! > epochLoss[0]! * 1.05);
     notes.push(
-      `Autoencoder (Adam 1e-3, batch ${options.quick ? 32 : 64}, ${epochs} epoch(s) on ${nTrain} digits): test BCE per pixel ${before.toFixed(3)} untrained → ${after.toFixed(3)}; ` +
+      `Autoencoder (Adam ${aeRate}, batch ${aeBatch}, ${epochs} epoch(s) on ${nTrain} digits): test BCE per pixel ${before.toFixed(3)} untrained → ${after.toFixed(3)}; ` +
         (diverged ? 'the training loss went up — the divergence another run reported — so read these numbers with care.' : 'the batch loss fell steadily, with no sign of divergence at this learning rate and length.'),
     );
     await chart('autoencoder-loss', lineChart({ 'batch BCE': batchLosses }, { x: 'batch', y: 'training BCE per pixel' }), 'Autoencoder training loss per batch');
