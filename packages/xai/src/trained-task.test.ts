@@ -7,7 +7,7 @@ import { occlusion } from './occlusion.js';
 import { randomHeatmaps } from './heatmaps.js';
 import { deletionAuc } from './metrics/deletion-insertion.js';
 import { modelRandomisationCheck } from './metrics/randomisation.js';
-import { pastedDigits, pastedDigitClassifier, type PastedDigits } from './test-utils.js';
+import { fitOnPastedDigits, pastedDigits, pastedDigitClassifier, pastedDigitsAccuracy, type PastedDigits } from './test-utils.js';
 
 let model: tf.Sequential;
 let test: PastedDigits;
@@ -18,17 +18,12 @@ beforeAll(async () => {
   const train = pastedDigits({ digits, perClass: 80, start: 0, seed: 1 });
   test = pastedDigits({ digits, perClass: 12, start: 500, seed: 2 });
   model = pastedDigitClassifier(digits.length, 3);
-  model.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy' });
-  const labels = tf.tensor1d(train.labels, 'float32');
-  await model.fit(train.images, labels, { epochs: 30, batchSize: 32, shuffle: false, verbose: 0 });
-  tf.dispose([train.images, train.boxes, labels]);
+  await fitOnPastedDigits(model, train, 30);
 }, 600_000);
 
 describe('explanations of a trained classifier', () => {
   it('the classifier learned the task', () => {
-    const predicted = tf.tidy(() => (model.predict(test.images) as tf.Tensor).argMax(1).dataSync());
-    const correct = Array.from(predicted).filter((p, i) => p === test.labels[i]).length;
-    expect(correct / test.labels.length).toBeGreaterThan(0.7);
+    expect(pastedDigitsAccuracy(model, test)).toBeGreaterThan(0.7);
   });
 
   it('deletion AUC of Grad-CAM and of occlusion is below that of a random ordering', async () => {

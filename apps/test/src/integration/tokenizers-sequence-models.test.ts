@@ -26,6 +26,17 @@ async function heldOutAccuracy(model: tf.LayersModel, x: tf.Tensor2D, y: tf.Tens
   );
 }
 
+/**
+ * The rows `indices` of padded id sequences as a model input (through sequence-models' `tokenIdTensor`, checked
+ * to add exactly the one tensor it returns) and their 0/1 labels as a column.
+ */
+async function pickRows(sequences: readonly number[][], labels: readonly number[], indices: Int32Array, shape: { sequenceLength: number; vocabSize: number }): Promise<{ x: tf.Tensor2D; y: tf.Tensor2D }> {
+  return {
+    x: await expectTensorDelta(1, () => tokenIdTensor(Array.from(indices, (i) => sequences[i]!), shape)),
+    y: tf.tensor2d(Array.from(indices, (i) => labels[i]!), [indices.length, 1]),
+  };
+}
+
 const majorityShare = (labels: readonly number[]) => {
   const positives = labels.reduce((a, b) => a + b, 0) / labels.length;
   return Math.max(positives, 1 - positives);
@@ -54,12 +65,8 @@ describe('nlp-tokenize-embed → sequence-models', () => {
     const padded = sequences.filter((s) => s.includes(0));
     expect(padded.length).toBeGreaterThan(0);
     expect(padded.every((s) => s.slice(s.indexOf(0)).every((id) => id === 0))).toBe(true);
-    const pick = async (indices: Int32Array) => ({
-      x: await expectTensorDelta(1, () => tokenIdTensor(Array.from(indices, (i) => sequences[i]!), { sequenceLength, vocabSize: numWords })),
-      y: tf.tensor2d(Array.from(indices, (i) => labels[i]!), [indices.length, 1]),
-    });
-    const trainSet = await pick(train);
-    const testSet = await pick(held);
+    const trainSet = await pickRows(sequences, labels, train, { sequenceLength, vocabSize: numWords });
+    const testSet = await pickRows(sequences, labels, held, { sequenceLength, vocabSize: numWords });
     expect(trainSet.x.dtype).toBe('int32');
     expect(tf.tidy(() => trainSet.x.max().dataSync()[0] as number)).toBeLessThan(numWords);
 
@@ -105,12 +112,8 @@ describe('nlp-tokenize-embed → sequence-models', () => {
     // Unseen bigrams of the held-out sentences become the OOV id, not dropped.
     expect(Array.from(held).some((i) => tokenized[i]!.includes(1))).toBe(true);
     const sequences = padSequences(tokenized, { maxlen: sequenceLength, padding: 'post' });
-    const pick = async (indices: Int32Array) => ({
-      x: await expectTensorDelta(1, () => tokenIdTensor(Array.from(indices, (i) => sequences[i]!), { sequenceLength, vocabSize })),
-      y: tf.tensor2d(Array.from(indices, (i) => labels[i]!), [indices.length, 1]),
-    });
-    const trainSet = await pick(train);
-    const testSet = await pick(held);
+    const trainSet = await pickRows(sequences, labels, train, { sequenceLength, vocabSize });
+    const testSet = await pickRows(sequences, labels, held, { sequenceLength, vocabSize });
 
     const model = recurrentTextClassifier({ vocabSize, sequenceLength, cell: 'bidirectional-gru', embeddingDim: 32, units: 32, learningRate: 5e-3, seed: SEED });
     const started = performance.now();
