@@ -1,6 +1,7 @@
 // pnpm bench [-- --only classifier,autoencoder,vae,dcgan] [--backend wasm|cpu] [--seed 42] [--out bench-results]
 //   autoencoder: [--ae-epochs 15] [--ae-batch 32] [--ae-lr 0.002]
-//   dcgan:       [--gan-steps 2000] [--gan-batch 32] [--gan-minutes 30] [--smoothing 0.1] [--gan-lr 0.0002]
+//   dcgan:       [--gan-steps 2000] [--gan-batch 32] [--gan-minutes 30] [--smoothing 0.1] [--gan-lr 0.0002] [--score-every 500]
+//                [--g-average 0.999] (generator weight average decay; 0 = off)
 //                [--g-base 64] [--g-conv 32] [--d1 32] [--d2 64] [--kernel 3]   (course: 128 64 64 128 5)
 //   classifier:  [--classifier-epochs 10]
 //   vae:         [--vae-epochs 10]
@@ -34,6 +35,7 @@ import {
   vae,
   interpolationStrip,
   seededInitializers,
+  SeededDropout,
   type DcganOptions,
 } from '../src/index.js';
 import { pngSampleWriter } from '../src/node/index.js';
@@ -55,6 +57,8 @@ const { values: options } = parseArgs({
     'gan-batch': { type: 'string', default: '32' },
     'gan-minutes': { type: 'string', default: '30' },
     'gan-lr': { type: 'string', default: '0.0002' },
+    'score-every': { type: 'string', default: '500' },
+    'g-average': { type: 'string', default: '0.999' },
     smoothing: { type: 'string', default: '0.1' },
     'g-base': { type: 'string', default: '64' },
     'g-conv': { type: 'string', default: '32' },
@@ -109,7 +113,8 @@ function metricClassifier(): tf.LayersModel {
   m.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: init.glorotUniform() }));
   m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   m.add(tf.layers.flatten());
-  m.add(tf.layers.dropout({ rate: 0.3, seed: init.stream.next() }));
+  // SeededDropout: a fresh seeded mask per batch (tfjs's Dropout with a seed reuses one mask for ever).
+  m.add(new SeededDropout({ rate: 0.3, seed: init.stream.next() }));
   m.add(tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init.glorotUniform(), name: 'features' }));
   m.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init.glorotUniform() }));
   return m;
@@ -249,46 +254,57 @@ if (only.includes('dcgan')) {
     kernelSize: num('kernel'),
     seed,
   };
+  if (!existsSync(join(classifierDir, 'model.json'))) throw new Error(`no metric classifier in ${classifierDir}: run the classifier phase first (--only classifier,dcgan)`);
+  const classifier = await loadModel(classifierDir);
+  const count = 2000;
+  const scoreEvery = num('score-every');
+  const averageDecay = num('g-average');
   const gan = dcgan(sizes);
+  const scores: { step: number; score: number; lastWeightsScore?: number }[] = [];
+  const scoreNoise = tf.randomNormal([count, gan.latentDim], 0, 1, 'float32', seed + 9);
+  const toUnit = (images: tf.Tensor4D) => tf.tidy(() => images.add(1).div(2).clipByValue(0, 1)) as tf.Tensor4D;
   const real = tf.tidy(() => data.trainImages.mul(2).sub(1)) as tf.Tensor4D;
   const writer = pngSampleWriter(join(out, 'dcgan-samples'), { prefix: 'dcgan' });
   const losses: { step: number; d: number; dReal: number; dFake: number; g: number }[] = [];
   let stepsDone = 0;
-  let stoppedByTime = false;
-  class Stop extends Error {}
-  try {
-    await trainGan(gan, real, {
-      steps: maxSteps,
-      batchSize,
-      learningRate,
-      seed,
-      labelSmoothing,
-      sampleEvery: 500,
-      sampleCount: 25,
-      onSamples: writer,
-      onStep: (l) => {
-        stepsDone = l.step + 1;
-        losses.push({ step: l.step, d: l.discriminatorLoss, dReal: l.discriminatorRealLoss, dFake: l.discriminatorFakeLoss, g: l.generatorLoss });
-        if ((l.step + 1) % 100 === 0) {
-          const recent = losses.slice(-100);
-          const mean = (f: (x: (typeof losses)[number]) => number) => recent.reduce((s, x) => s + f(x), 0) / recent.length;
-          const s = (Date.now() - t0) / 1000;
-          console.log(`  dcgan step ${l.step + 1} mean of last 100: d_loss ${mean((x) => x.d).toFixed(3)} (real ${mean((x) => x.dReal).toFixed(3)}, fake ${mean((x) => x.dFake).toFixed(3)}) g_loss ${mean((x) => x.g).toFixed(3)} (${s.toFixed(0)} s, ${((l.step + 1) / s).toFixed(2)} steps/s)`);
-        }
-        if (Date.now() - t0 > minutes * 60_000) {
-          stoppedByTime = true;
-          throw new Stop();
-        }
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof Stop)) throw error;
-  }
-  real.dispose();
+  const result = await trainGan(gan, real, {
+    steps: maxSteps,
+    batchSize,
+    learningRate,
+    seed,
+    labelSmoothing,
+    generatorAverageDecay: averageDecay,
+    signal: AbortSignal.timeout(minutes * 60_000),
+    // Every `scoreEvery` steps: the classifier score of `count` samples (from the averaged weights when
+    // --g-average is on) and a grid of the first 25.
+    sampleEvery: scoreEvery,
+    sampleCount: count,
+    onSamples: async ({ step, images }) => {
+      const first = images.slice(0, 25);
+      await writer({ step, images: first });
+      first.dispose();
+      const unit = toUnit(images);
+      // The generator itself holds the last (not averaged) weights during the callback.
+      const last = averageDecay > 0 ? tf.tidy(() => toUnit(gan.generator.predict(scoreNoise, { batchSize: 250 }) as tf.Tensor4D)) : undefined;
+      scores.push({ step: step + 1, score: classifierScore(classifier, unit), ...(last ? { lastWeightsScore: classifierScore(classifier, last) } : {}) });
+      tf.dispose([unit, last]);
+      const entry = scores.at(-1);
+      console.log(`  dcgan step ${step + 1} classifier score ${entry?.score.toFixed(3)}${entry?.lastWeightsScore ? ` (last weights, not averaged: ${entry.lastWeightsScore.toFixed(3)})` : ''}`);
+    },
+    onStep: (l) => {
+      stepsDone = l.step + 1;
+      losses.push({ step: l.step, d: l.discriminatorLoss, dReal: l.discriminatorRealLoss, dFake: l.discriminatorFakeLoss, g: l.generatorLoss });
+      if ((l.step + 1) % 100 === 0) {
+        const recent = losses.slice(-100);
+        const mean = (f: (x: (typeof losses)[number]) => number) => recent.reduce((s, x) => s + f(x), 0) / recent.length;
+        const s = (Date.now() - t0) / 1000;
+        console.log(`  dcgan step ${l.step + 1} mean of last 100: d_loss ${mean((x) => x.d).toFixed(3)} (real ${mean((x) => x.dReal).toFixed(3)}, fake ${mean((x) => x.dFake).toFixed(3)}) g_loss ${mean((x) => x.g).toFixed(3)} (${s.toFixed(0)} s, ${((l.step + 1) / s).toFixed(2)} steps/s)`);
+      }
+    },
+  });
+  const stoppedByTime = result.steps < maxSteps;
+  tf.dispose([real, scoreNoise]);
   const trainSeconds = (Date.now() - t0) / 1000;
-  if (!existsSync(join(classifierDir, 'model.json'))) throw new Error(`no metric classifier in ${classifierDir}: run the classifier phase first (--only classifier,dcgan)`);
-  const classifier = await loadModel(classifierDir);
-  const count = 2000;
   // The generator ends in tanh ([-1, 1]); the classifier was trained on [0, 1] digits.
   const generated = tf.tidy(() => gan.generator.predict(tf.randomNormal([count, gan.latentDim], 0, 1, 'float32', seed + 7)) as tf.Tensor4D);
   const unit = tf.tidy(() => generated.add(1).div(2).clipByValue(0, 1)) as tf.Tensor4D;
@@ -328,11 +344,13 @@ if (only.includes('dcgan')) {
     learningRate,
     beta1: 0.5,
     labelSmoothing,
+    generatorAverageDecay: averageDecay,
     trainSeconds,
     secondsPerStep: trainSeconds / Math.max(1, stepsDone),
     samples: count,
     classifierScore: score,
     classifierScoreOfTestSet: testScore,
+    scoresDuringTraining: scores,
     histogram,
     fid: { generatedToTest: fidGenerated, noiseToTest: fidNoise, trainToTest: fidTrain },
     targets: { classifierScore: 7, classesPresent: 10, maxClassShare: 0.2, fid: 'generated→test far below noise→test (reported met when 10x below)' },

@@ -14,6 +14,7 @@ export {
   type GanSamples,
   type GanTrainingResult,
 } from './training/train-gan.js';
+export { WeightAverage } from './training/weight-average.js';
 export { addNoise, trainAutoencoder, type AddNoiseOptions, type TrainAutoencoderOptions } from './training/train-autoencoder.js';
 export { trainVae, gaussianKlDivergence, vaeLossTerms, type TrainVaeOptions, type VaeEpochLogs } from './training/train-vae.js';
 export { binaryCrossEntropy, binaryCrossEntropyToConstant } from './training/losses.js';

@@ -35,7 +35,8 @@ export function digitBaseCnn(options: DigitBaseCnnOptions = {}): tf.Sequential {
       tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: init(), name: 'conv3' }),
       tf.layers.flatten({ name: 'flatten' }),
       tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(), name: 'fc1' }),
-      tf.layers.dropout({ rate: 0.3, seed: seeds.next(), name: 'fc1_dropout' }),
+      // No seed: a seeded tfjs Dropout repeats one mask at every step; trainClassifier seeds the masks.
+      tf.layers.dropout({ rate: 0.3, name: 'fc1_dropout' }),
       tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init(), name: 'classifier' }),
     ],
   });

@@ -93,14 +93,16 @@ export function replaceHead(base: tf.LayersModel, options: ReplaceHeadOptions): 
       throw new InvalidArgumentError('pooling', "'flatten' for features of rank above 4", pooling);
     }
   }
+  // Dropout layers take no seed: a seeded tfjs Dropout repeats one mask at every step. fineTune and
+  // trainClassifier draw the masks reproducibly from the training seed instead.
   hidden.forEach((units, i) => {
     x = tf.layers
       .dense({ units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }), name: `${HEAD_PREFIX}dense_${i + 1}` })
       .apply(x) as tf.SymbolicTensor;
-    if (dropout > 0) x = tf.layers.dropout({ rate: dropout, seed: seeds.next(), name: `${HEAD_PREFIX}dropout_${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    if (dropout > 0) x = tf.layers.dropout({ rate: dropout, name: `${HEAD_PREFIX}dropout_${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
   if (hidden.length === 0 && dropout > 0) {
-    x = tf.layers.dropout({ rate: dropout, seed: seeds.next(), name: `${HEAD_PREFIX}dropout` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.dropout({ rate: dropout, name: `${HEAD_PREFIX}dropout` }).apply(x) as tf.SymbolicTensor;
   }
   const output = tf.layers
     .dense({

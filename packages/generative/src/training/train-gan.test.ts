@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf, initBackend, InvalidArgumentError, ShapeError } from '@deepcourse/backend';
+import { tf, initBackend, seedStream, InvalidArgumentError, ShapeError } from '@deepcourse/backend';
 import { conditionalDcgan, dcgan, type Gan } from '../models/dcgan.js';
 import { GanTrainer, trainGan, type GanSamples } from './train-gan.js';
 import { binaryCrossEntropyToConstant } from './losses.js';
@@ -137,6 +137,65 @@ describe('trainGan', () => {
     await expect(trainGan(gan, real, { steps: 1 })).rejects.toThrow(/labels/);
     await expect(trainGan(gan, real, { steps: 1, labels: tf.tensor1d([0, 5, 1, 0, 0, 0, 0, 0, 0], 'int32') })).rejects.toThrow(InvalidArgumentError);
     tf.dispose([real, labels]);
+  });
+
+  it('ends with the averaged generator weights: 0.1 · initial + 0.9 · trained after one step', async () => {
+    const real = realImages(8, 7);
+    const plain = dcgan(tiny);
+    const initial = snapshot(plain.generator, 'trainable');
+    await trainGan(plain, real, { steps: 1, batchSize: 4, seed: 3 });
+    const trained = snapshot(plain.generator, 'trainable');
+    const averaged = dcgan(tiny);
+    const grids: Float32Array[] = [];
+    await expectNoLeak(() =>
+      trainGan(averaged, real, {
+        steps: 1,
+        batchSize: 4,
+        seed: 3,
+        generatorAverageDecay: 0.999,
+        sampleEvery: 1,
+        onSamples: (s) => {
+          grids.push(Float32Array.from(s.images.dataSync()));
+        },
+      }),
+    );
+    // First update: decay min(0.999, (1 + 0) / (10 + 0)) = 0.1.
+    const expected = initial.map((w, i) => w.map((v, j) => 0.1 * v + 0.9 * (trained[i]?.[j] as number)));
+    expect(maxAbsDifference(snapshot(averaged.generator, 'trainable'), expected)).toBeLessThan(1e-6);
+    // The sample grid came from the averaged weights: trainGan's fixed noise is the first seed of its stream.
+    const noise = tf.randomNormal([16, tiny.latentDim], 0, 1, 'float32', seedStream(3).next());
+    const [fromAveraged, fromTrained] = [averaged, plain].map((g) => Float32Array.from((g.generator.predict(noise) as tf.Tensor).dataSync()));
+    expect(grids).toHaveLength(1);
+    expect(maxAbsDifference([grids[0] as Float32Array], [fromAveraged as Float32Array])).toBeLessThan(1e-6);
+    expect(maxAbsDifference([grids[0] as Float32Array], [fromTrained as Float32Array])).toBeGreaterThan(1e-4);
+    noise.dispose();
+    await expect(trainGan(averaged, real, { steps: 1, generatorAverageDecay: 1 })).rejects.toThrow(/generatorAverageDecay/);
+    real.dispose();
+  });
+
+  it('stops after the current step when its signal aborts, with a last sample grid', async () => {
+    const real = realImages(8, 8);
+    const controller = new AbortController();
+    const sampled: number[] = [];
+    const gan = dcgan(tiny);
+    const result = await expectNoLeak(() =>
+      trainGan(gan, real, {
+        steps: 50,
+        batchSize: 4,
+        signal: controller.signal,
+        sampleEvery: 10,
+        onSamples: (s) => {
+          sampled.push(s.step);
+        },
+        onStep: (l) => {
+          if (l.step === 2) controller.abort();
+        },
+      }),
+    );
+    expect(result.steps).toBe(3);
+    expect(result.history).toHaveLength(3);
+    expect(sampled).toEqual([2]);
+    real.dispose();
   });
 
   it('rejects images that do not fit the discriminator and bad options', async () => {

@@ -1,6 +1,7 @@
 import { tf, seedStream, InvalidArgumentError, ShapeError, NonFiniteLossError } from '@deepcourse/backend';
 import type { Gan } from '../models/dcgan.js';
 import { binaryCrossEntropyToConstant } from './losses.js';
+import { WeightAverage } from './weight-average.js';
 
 /** Losses of one training step (both averaged over the batch). */
 export interface GanStepLogs {
@@ -48,6 +49,14 @@ export interface TrainGanOptions {
   /** Number of images per sample call (default 16; conditional GANs cycle through the classes). */
   sampleCount?: number;
   onSamples?: (samples: GanSamples) => void | Promise<void>;
+  /**
+   * Decay of an exponential moving average of the generator's weights, e.g. 0.999 (default 0: off, as the
+   * course). When on, sample grids come from the averaged weights and, when training ends, the generator
+   * holds them: averaged generators give better samples than the last, oscillating iterate (Yazici et al. 2019).
+   */
+  generatorAverageDecay?: number;
+  /** Stops training after the current step when aborted (e.g. `AbortSignal.timeout(ms)`); the result counts the steps done. */
+  signal?: AbortSignal;
   /** Throw NonFiniteLossError when a loss becomes NaN or infinite (default true). */
   stopOnNonFinite?: boolean;
 }
@@ -55,6 +64,7 @@ export interface TrainGanOptions {
 export interface GanTrainingResult {
   /** Losses of every step. */
   history: GanStepLogs[];
+  /** Steps done (fewer than asked when `signal` stopped training). */
   steps: number;
   /** Wall time in seconds. */
   seconds: number;
@@ -110,6 +120,8 @@ export async function trainGan(gan: Gan, images: tf.Tensor4D, options: TrainGanO
   if (!(beta1 >= 0 && beta1 < 1)) throw new InvalidArgumentError('beta1', 'a value in [0, 1)', options.beta1);
   const sampleEvery = options.sampleEvery ?? 0;
   if (!Number.isInteger(sampleEvery) || sampleEvery < 0) throw new InvalidArgumentError('sampleEvery', 'a non-negative integer', options.sampleEvery);
+  const averageDecay = options.generatorAverageDecay ?? 0;
+  if (!(averageDecay >= 0 && averageDecay < 1)) throw new InvalidArgumentError('generatorAverageDecay', 'a decay in [0, 1) (0: no averaging)', options.generatorAverageDecay);
   const sampleCount = options.sampleCount ?? 16;
   if (!Number.isInteger(sampleCount) || sampleCount < 1) throw new InvalidArgumentError('sampleCount', 'a positive integer', options.sampleCount);
 
@@ -131,6 +143,7 @@ export async function trainGan(gan: Gan, images: tf.Tensor4D, options: TrainGanO
   const stream = seedStream(options.seed ?? 42);
   const trainer = new GanTrainer(gan, { learningRate, discriminatorLearningRate: dLearningRate, beta1, labelSmoothing: smoothing });
   const stopOnNonFinite = options.stopOnNonFinite ?? true;
+  const average = averageDecay > 0 ? new WeightAverage(gan.generator, averageDecay) : undefined;
 
   // Fixed noise (and labels) for the sample grids, so they show one run's progress.
   const fixedNoise = tf.randomNormal([sampleCount, gan.latentDim], 0, 1, 'float32', stream.next());
@@ -141,7 +154,7 @@ export async function trainGan(gan: Gan, images: tf.Tensor4D, options: TrainGanO
   const history: GanStepLogs[] = [];
   const started = Date.now();
   try {
-    for (let step = 0; step < steps; step++) {
+    for (let step = 0; step < steps && !options.signal?.aborted; step++) {
       const indices = Int32Array.from({ length: batchSize }, () => stream.uniformInt(0, n));
       const noiseSeedD = stream.next();
       const noiseSeedG = stream.next();
@@ -163,6 +176,7 @@ export async function trainGan(gan: Gan, images: tf.Tensor4D, options: TrainGanO
           : undefined;
         return trainer.generatorStep(z, labels);
       });
+      average?.update();
 
       const [realValue, fakeValue, gValue] = await Promise.all([dReal.data(), dFake.data(), gLoss.data()]);
       dReal.dispose();
@@ -182,8 +196,9 @@ export async function trainGan(gan: Gan, images: tf.Tensor4D, options: TrainGanO
       history.push(logs);
       await options.onStep?.(logs);
 
-      if (options.onSamples && sampleEvery > 0 && ((step + 1) % sampleEvery === 0 || step === steps - 1)) {
-        const samples = tf.tidy(() => gan.generator.predict(generatorInputs(fixedNoise, fixedLabels)) as tf.Tensor4D);
+      if (options.onSamples && sampleEvery > 0 && ((step + 1) % sampleEvery === 0 || step === steps - 1 || options.signal?.aborted)) {
+        const generate = () => tf.tidy(() => gan.generator.predict(generatorInputs(fixedNoise, fixedLabels)) as tf.Tensor4D);
+        const samples = average ? average.withAverage(generate) : generate();
         try {
           await options.onSamples({ step, images: samples, ...(fixedLabels ? { labels: fixedLabels } : {}) });
         } finally {
@@ -191,13 +206,15 @@ export async function trainGan(gan: Gan, images: tf.Tensor4D, options: TrainGanO
         }
       }
     }
+    average?.copyInto();
   } finally {
+    average?.dispose();
     fixedNoise.dispose();
     fixedLabels?.dispose();
     oneHot?.dispose();
     trainer.dispose();
   }
-  return { history, steps, seconds: (Date.now() - started) / 1000 };
+  return { history, steps: history.length, seconds: (Date.now() - started) / 1000 };
 }
 
 export interface GanTrainerOptions {
