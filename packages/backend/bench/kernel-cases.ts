@@ -124,6 +124,10 @@ export const KERNEL_CASES: KernelCase[] = [
     inputs: { x: { shape: [25600, 256] } }, attrs: { perm: [1, 0] },
   },
   {
+    kernel: 'Tile', label: 'batch norm gradient: 16 channels over 128x28x28',
+    inputs: { x: { shape: [1, 1, 1, 16] } }, attrs: { reps: [128, 28, 28, 1] },
+  },
+  {
     kernel: 'Transpose', label: 'batch-major to time-major 256x100x64',
     inputs: { x: { shape: [256, 100, 64] } }, attrs: { perm: [1, 0, 2] },
   },

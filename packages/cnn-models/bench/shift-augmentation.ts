@@ -23,3 +23,16 @@ export function randomShift(maxShift: number) {
       return tf.image.cropAndResize(padded, tf.tensor2d(boxes, [n, 4]), indices as tf.Tensor1D, [h, w], 'bilinear');
     });
 }
+
+/** `randomShift(maxShift)`, then a left-right mirror of each image with probability 1/2 (seeded). */
+export function randomShiftAndFlip(maxShift: number) {
+  const shift = randomShift(maxShift);
+  return (batch: tf.Tensor, seed: number): tf.Tensor =>
+    tf.tidy(() => {
+      const stream = seedStream(seed);
+      const shifted = shift(batch, stream.next());
+      const n = batch.shape[0] as number;
+      const flip = tf.tensor1d(Array.from({ length: n }, () => (stream.uniformInt(0, 2) === 1 ? 1 : 0)), 'bool').reshape([n, 1, 1, 1]);
+      return tf.where(tf.broadcastTo(flip, shifted.shape), tf.reverse(shifted, 2), shifted);
+    });
+}

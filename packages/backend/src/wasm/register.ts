@@ -8,6 +8,7 @@ import { depthwiseConv2dNativeBackpropFilterKernel, depthwiseConv2dNativeBackpro
 import { isOurs, stockKernel } from './kernel-call.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
 import { sliceKernel, splitVKernel } from './slice.js';
+import { tileKernel } from './tile.js';
 import { transposeKernel } from './transpose.js';
 import { unpackKernel } from './unpack.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
@@ -24,9 +25,10 @@ const KERNELS: readonly tf.KernelConfig[] = [
   sliceKernel,
   splitVKernel,
   transposeKernel,
+  tileKernel,
 ];
 
-/** Names of the wasm kernels deepcourse adds (missing in tfjs 4.22) or replaces (slow in tfjs 4.22: BatchMatMul, Conv2DBackpropInput, MaxPoolGrad, Unpack, Slice, SplitV, Transpose). */
+/** Names of the wasm kernels deepcourse adds (missing in tfjs 4.22) or replaces (slow in tfjs 4.22: BatchMatMul, Conv2DBackpropInput, MaxPoolGrad, Unpack, Slice, SplitV, Transpose, Tile). */
 export const WASM_TRAINING_KERNELS: readonly string[] = KERNELS.map((config) => config.kernelName);
 
 /** Kernels ours call directly; captured before any replacement so the stock versions stay reachable. */
