@@ -24,6 +24,8 @@ const CASES: [string, Shape4, Shape4, number | [number, number], Pad][] = [
   ['batch 1, 2x2 same, stride 3', [1, 10, 7, 2], [2, 2, 2, 3], 3, 'same'],
   ['first layer: 1 input channel, 16 outputs', [2, 12, 10, 1], [3, 3, 1, 16], 1, 'valid'],
   ['generator output layer: 1 channel, stride 2', [2, 14, 14, 1], [5, 5, 1, 8], 2, 'same'],
+  ['residual shortcut: 1x1, stride 2, 4 -> 8 channels (gathered)', [2, 9, 10, 4], [1, 1, 4, 8], 2, 'same'],
+  ['few channels: 3x3 same, stride 2, 2 -> 24 channels (gathered)', [2, 9, 8, 2], [3, 3, 2, 24], 2, 'same'],
 ];
 
 describe('Conv2DBackpropInput on wasm equals the cpu backend', () => {
@@ -65,6 +67,7 @@ describe('Conv2DBackpropFilter on wasm equals the cpu backend', () => {
   test.each([
     ['shifted patches', [5, 9, 8, 6], [3, 3, 6, 4], 1],
     ['gathered patches', [5, 9, 8, 1], [3, 3, 1, 16], 1],
+    ['gathered patches, strided, 2 channels', [5, 9, 8, 2], [3, 3, 2, 24], 2],
     ['scattered columns', [5, 9, 8, 3], [3, 3, 3, 4], 2],
   ] as [string, Shape4, Shape4, number][])('a batch larger than one patch buffer is processed in slices (%s)', async (_name, xShape, filterShape, strides) => {
     const previous = setPatchBufferFloats(1000);

@@ -75,7 +75,7 @@ export function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; 
     x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
   );
   // Gathering patches costs taps * inC copies of the pixels, zero-padding dy costs outC:
-  // gather when the patch matrix is the smaller one (few input channels, e.g. a first layer).
+  // gather when the patch matrix is the smaller one (few input channels, e.g. a first layer, or a 1x1 projection).
   const taps = info.filterHeight * info.filterWidth;
   const dw = taps * info.inChannels < info.outChannels ? backpropFilterGathered(backend, x, dy, info) : backpropFilter(backend, x, dy, info);
   if (channelsFirst) free(backend, x, dy);
@@ -234,16 +234,12 @@ function backpropFilter(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, inf
 }
 
 /**
- * dW = patches(x)^T . dy with the patch matrix gathered tap by tap (one strided
- * slice of x per filter tap), for layers with few input channels.
+ * dW = patches(x)^T . dy with the patch matrix gathered straight from x in one
+ * pass (padding read as zeros, no padded or transposed copy of x), for layers
+ * whose patch matrix is smaller than dy: few input channels, or a 1x1 filter.
  */
 function backpropFilterGathered(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
   const { batchSize, filterHeight, filterWidth, inHeight, inWidth, inChannels, outChannels, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
-  const rows = (filterHeight - 1) * dilationHeight + (outHeight - 1) * strideHeight + 1;
-  const cols = (filterWidth - 1) * dilationWidth + (outWidth - 1) * strideWidth + 1;
-  const xWindow = padOrCrop(backend, x, [[0, 0], [padInfo.top, rows - inHeight - padInfo.top], [padInfo.left, cols - inWidth - padInfo.left], [0, 0]]);
-  const channelsFirst = transpose(backend, xWindow, [3, 0, 1, 2]); // [inC, batch, rows, cols]
-  free(backend, xWindow);
   const taps = filterHeight * filterWidth;
   const pixels = outHeight * outWidth;
   const chunk = Math.max(1, Math.min(batchSize, Math.floor(PATCH_BUFFER_FLOATS / (taps * inChannels * pixels))));
@@ -257,18 +253,26 @@ function backpropFilterGathered(backend: WasmBackend, x: TensorInfo, dy: TensorI
       const dyAll = backend.typedArrayFromHeap(dy) as Float32Array;
       (backend.typedArrayFromHeap(dyRows) as Float32Array).set(dyAll.subarray(first * pixels * outChannels, (first * pixels + n) * outChannels));
     }
+    // Views after the allocations above: a grown heap detaches older views.
+    const source = backend.typedArrayFromHeap(x) as Float32Array;
+    const target = backend.typedArrayFromHeap(patches) as Float32Array;
+    target.fill(0);
     for (let kh = 0; kh < filterHeight; kh++) {
       for (let kw = 0; kw < filterWidth; kw++) {
-        const top = kh * dilationHeight;
-        const left = kw * dilationWidth;
-        const tap = call(backend, 'StridedSlice', { x: channelsFirst }, {
-          begin: [0, first, top, left],
-          end: [inChannels, first + count, top + (outHeight - 1) * strideHeight + 1, left + (outWidth - 1) * strideWidth + 1],
-          strides: [1, 1, strideHeight, strideWidth],
-          beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-        }); // [inC, count, outH, outW]
-        (backend.typedArrayFromHeap(patches) as Float32Array).set(backend.typedArrayFromHeap(tap) as Float32Array, (kh * filterWidth + kw) * inChannels * n);
-        free(backend, tap);
+        const tapRow = (kh * filterWidth + kw) * inChannels;
+        for (let b = 0; b < count; b++) {
+          for (let oh = 0; oh < outHeight; oh++) {
+            const ih = oh * strideHeight + kh * dilationHeight - padInfo.top;
+            if (ih < 0 || ih >= inHeight) continue;
+            for (let ow = 0; ow < outWidth; ow++) {
+              const iw = ow * strideWidth + kw * dilationWidth - padInfo.left;
+              if (iw < 0 || iw >= inWidth) continue;
+              const from = (((first + b) * inHeight + ih) * inWidth + iw) * inChannels;
+              let to = tapRow * n + (b * outHeight + oh) * outWidth + ow;
+              for (let c = 0; c < inChannels; c++, to += n) target[to] = source[from + c]!;
+            }
+          }
+        }
       }
     }
     const partial = call(backend, 'BatchMatMul', { a: patches, b: dyRows }, { transposeA: false, transposeB: false });
@@ -281,7 +285,6 @@ function backpropFilterGathered(backend: WasmBackend, x: TensorInfo, dy: TensorI
       total = sum;
     }
   }
-  free(backend, channelsFirst);
   const dw = reshape(backend, total!, [filterHeight, filterWidth, inChannels, outChannels]);
   free(backend, total!);
   return dw;

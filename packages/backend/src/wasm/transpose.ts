@@ -4,9 +4,9 @@
 // transposes. Those (after merging axes that stay neighbours and dropping size-1
 // axes, a 2-D transpose with at least 8 times more rows than columns) go through
 // 16x16 tiles, which keep reads and writes in cache (about 2.5x faster); everything
-// else stays on the stock kernel, which measured faster there.
+// else goes to the stock kernel (on the merged axes), which measured faster there.
 import { tf } from '../tf.js';
-import { markOurs, stockKernel, type WasmBackend } from './kernel-call.js';
+import { free, markOurs, reshape, stockKernel, type WasmBackend } from './kernel-call.js';
 
 type TensorInfo = tf.TensorInfo;
 const TILE = 16;
@@ -56,12 +56,28 @@ export function transposeWasm(args: { inputs: tf.NamedTensorInfoMap; backend: un
   const simple = simplifyPermutation(x.shape, perm);
   const [rows, cols] = simple.shape as [number, number];
   const tall = simple.perm.length === 2 && simple.perm[0] === 1 && rows >= TALL * cols;
-  if (!tall || (x.dtype !== 'float32' && x.dtype !== 'int32')) {
-    return stockKernel('Transpose')!.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
-  }
+  if (!tall || (x.dtype !== 'float32' && x.dtype !== 'int32')) return stockTranspose(backend, x, perm, simple);
   const out = backend.makeOutput(perm.map((axis) => x.shape[axis]!), x.dtype);
   // Views are taken after makeOutput: growing the heap detaches older ones.
   transposeTiles(bitsView(backend.typedArrayFromHeap(x)), bitsView(backend.typedArrayFromHeap(out)), rows, cols);
+  return out;
+}
+
+/**
+ * The stock kernel on the simplified permutation: it has fast loops for up to 4
+ * axes but computes every index by division beyond that, so the 6-D stride-phase
+ * split of a strided convolution's filter gradient ([129, 15, 2, 15, 2, 16],
+ * which merges into 4 axes) took 250 ms instead of a few.
+ */
+function stockTranspose(backend: WasmBackend, x: TensorInfo, perm: number[], simple: { shape: number[]; perm: number[] }): TensorInfo {
+  const stock = stockKernel('Transpose')!;
+  const run = (input: TensorInfo, p: number[]) => stock.kernelFunc({ inputs: { x: input }, backend: backend as unknown as tf.KernelBackend, attrs: { perm: p } }) as TensorInfo;
+  if (simple.perm.length >= x.shape.length) return run(x, perm);
+  const merged = reshape(backend, x, simple.shape.length > 0 ? simple.shape : [1]);
+  const moved = run(merged, simple.perm.length > 0 ? simple.perm : [0]);
+  free(backend, merged);
+  const out = reshape(backend, moved, perm.map((axis) => x.shape[axis]!));
+  free(backend, moved);
   return out;
 }
 
