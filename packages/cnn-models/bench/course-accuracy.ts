@@ -1,5 +1,6 @@
 // pnpm bench [-- --task mnist|fashion|all] [--epochs N] [--backend wasm|cpu] [--train-limit N]
-//             [--batch-size N] [--decay r] [--no-augment] [--no-flip] [--name results-file-stem]
+//             [--batch-size N] [--decay r] [--schedule exp|cosine] [--lr 0.001] [--no-augment] [--no-flip]
+//             [--name results-file-stem]
 //
 // mnist:   courseCnn on mnistSample() (8,000 train / 2,000 test, the 10,000 digits of the `mnist` npm
 //          package), 30 epochs of Adam 1e-3 decaying x0.9 per epoch, ±2 px shift augmentation. Target: >= 98.5% test accuracy.
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, resolveLogs, tf } from '@deepcourse/backend';
 import { mnistSample, fashionMnist } from '@deepcourse/datasets/node';
-import { courseCnn, evaluateClassifier, exponentialDecay, formatClassificationReport, miniResnet, trainClassifier, type ClassificationData } from '../src/index.js';
+import { cosineDecay, courseCnn, evaluateClassifier, exponentialDecay, formatClassificationReport, miniResnet, trainClassifier, type ClassificationData } from '../src/index.js';
 import { randomShift, randomShiftAndFlip } from './shift-augmentation.js';
 
 const { values } = parseArgs({
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'batch-size': { type: 'string' },
     decay: { type: 'string' },
+    schedule: { type: 'string', default: 'exp' },
+    lr: { type: 'string', default: '0.001' },
     'no-augment': { type: 'boolean', default: false },
     'no-flip': { type: 'boolean', default: false },
     name: { type: 'string' },
@@ -71,6 +74,11 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : settings.batchSize;
   const decay = values.decay ? Number(values.decay) : settings.decay;
   const stem = values.name ?? task;
+  const learningRate = Number(values.lr);
+  if (values.schedule !== 'exp' && values.schedule !== 'cosine') throw new Error(`--schedule: expected exp or cosine, found ${values.schedule}`);
+  // exp: lr * decay^epoch; cosine: half a cosine from lr to 0 over the run (--decay unused).
+  const schedule = values.schedule === 'cosine' ? cosineDecay(learningRate, epochs) : exponentialDecay(learningRate, decay);
+  const recipe = { schedule: values.schedule, learningRate, ...(values.schedule === 'exp' ? { decay } : {}) };
   const flip = settings.flip && !values['no-flip'];
   console.log(`${task}: ${model.name} (${model.countParams().toLocaleString('en')} parameters), ${train.images.shape[0]} train / ${data.test.images.shape[0]} test, ${epochs} epochs`);
   // The test set is passed as validation data only to log test accuracy after every epoch (nothing is
@@ -81,7 +89,7 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   const recorder = new (class extends tf.Callback {
     override async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
       partial.push({ epoch: epoch + 1, elapsedSeconds: Math.round((Date.now() - started) / 1000), ...(await resolveLogs(logs)) });
-      await writeFile(join('bench-results', `${stem}.partial.json`), JSON.stringify({ task, epochs, batchSize, decay, augment: values['no-augment'] ? 'none' : flip ? 'shift 2 px + flip' : 'shift 2 px', backend: selection.backend, kernels: kernelNote, seed, perEpoch: partial }, null, 2));
+      await writeFile(join('bench-results', `${stem}.partial.json`), JSON.stringify({ task, epochs, batchSize, ...recipe, augment: values['no-augment'] ? 'none' : flip ? 'shift 2 px + flip' : 'shift 2 px', backend: selection.backend, kernels: kernelNote, seed, perEpoch: partial }, null, 2));
     }
   })();
   const result = await trainClassifier(model, train, {
@@ -89,8 +97,8 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
     callbacks: [recorder],
     epochs,
     batchSize,
-    learningRate: 1e-3,
-    learningRateSchedule: exponentialDecay(1e-3, decay),
+    learningRate,
+    learningRateSchedule: schedule,
     ...(values['no-augment'] ? {} : { augment: flip ? randomShiftAndFlip(2) : randomShift(2) }),
     seed,
     progress: { mode: 'lines' },
@@ -114,7 +122,7 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   await mkdir('bench-results', { recursive: true });
   await writeFile(
     join('bench-results', `${stem}.json`),
-    JSON.stringify({ ...rows.at(-1), batchSize, decay, augment: values['no-augment'] ? 'none' : flip ? 'shift 2 px + flip' : 'shift 2 px', backend: selection.backend, kernels: kernelNote, seed, history: result.history, evaluation, date: new Date().toISOString() }, null, 2),
+    JSON.stringify({ ...rows.at(-1), batchSize, ...recipe, augment: values['no-augment'] ? 'none' : flip ? 'shift 2 px + flip' : 'shift 2 px', backend: selection.backend, kernels: kernelNote, seed, history: result.history, evaluation, date: new Date().toISOString() }, null, 2),
   );
   model.dispose();
   tf.dispose([data.train.images, data.train.labels, data.test.images, data.test.labels, train.images, train.labels]);

@@ -33,6 +33,7 @@ export {
   setLearningRate,
   stepDecay,
   exponentialDecay,
+  cosineDecay,
   type BatchAugmentation,
   type LearningRateSchedule,
   type TrainClassifierOptions,

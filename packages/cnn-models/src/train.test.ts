@@ -3,7 +3,7 @@ import { initBackend, InvalidArgumentError, ShapeError, tf } from '@deepcourse/b
 import { evaluateClassifier } from './evaluate.js';
 import { mlp } from './models/mlp.js';
 import { expectNoLeak, loadMnistDigits } from './test-utils.js';
-import { getLearningRate, stepDecay, trainClassifier } from './train.js';
+import { cosineDecay, getLearningRate, stepDecay, trainClassifier } from './train.js';
 
 let train: ReturnType<typeof loadMnistDigits>;
 let test: ReturnType<typeof loadMnistDigits>;
@@ -88,6 +88,14 @@ describe('trainClassifier', () => {
     expect(stepDecay(0.1, 0.5, 2)(5, 0)).toBeCloseTo(0.025, 10);
     tf.dispose(flat.inputs);
     model.dispose();
+  });
+
+  it('cosineDecay follows half a cosine from lr0 to the final rate (hand values)', () => {
+    const schedule = cosineDecay(0.1, 4);
+    expect([0, 1, 2, 3, 4, 7].map((e) => schedule(e, 0))).toEqual([0.1, 0.05 * (1 + Math.SQRT1_2), 0.05, 0.05 * (1 - Math.SQRT1_2), 0, 0].map((v) => expect.closeTo(v, 12)));
+    expect(cosineDecay(1e-3, 2, 1e-4)(1, 0)).toBeCloseTo(5.5e-4, 12);
+    expect(() => cosineDecay(0.1, 0)).toThrow(/epoch count/);
+    expect(() => cosineDecay(0.1, 3, 0.2)).toThrow(InvalidArgumentError);
   });
 
   it('calls the augmentation hook once per batch with a fresh seed and trains on its output', async () => {

@@ -273,6 +273,19 @@ export function exponentialDecay(initialRate: number, rate: number): LearningRat
   return (epoch) => initialRate * rate ** epoch;
 }
 
+/**
+ * Cosine annealing per epoch (Loshchilov & Hutter 2017, without restarts):
+ * finalRate + (lr0 − finalRate) · ½(1 + cos(π · epoch / epochs)), then finalRate
+ * from `epochs` on. Pass the run's epoch count: the last epoch trains at a small
+ * rate, which settles the weights better than a rate that never gets there.
+ */
+export function cosineDecay(initialRate: number, epochs: number, finalRate = 0): LearningRateSchedule {
+  if (!(initialRate > 0) || !Number.isInteger(epochs) || epochs < 1 || !(finalRate >= 0 && finalRate <= initialRate)) {
+    throw new InvalidArgumentError('cosineDecay(initialRate, epochs, finalRate)', 'a positive rate, a positive integer epoch count and a final rate in [0, initialRate]', `${initialRate}, ${epochs}, ${finalRate}`);
+  }
+  return (epoch) => (epoch >= epochs ? finalRate : finalRate + (initialRate - finalRate) * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs)));
+}
+
 function earlyStoppingFromOption(option: TrainClassifierOptions['earlyStopping'], hasValidation: boolean): EarlyStopping | undefined {
   if (option === undefined || option === false) return undefined;
   const settings: EarlyStoppingOptions = option === true ? {} : option;
