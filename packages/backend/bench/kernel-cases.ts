@@ -78,6 +78,16 @@ export const KERNEL_CASES: KernelCase[] = [
     attrs: { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [5, 5, 32, 64] },
   },
   {
+    kernel: 'Conv2DBackpropFilter', batched: true, label: 'miniResnet dW 128x28x28x16 -> 3x3x16x32 s2 same',
+    inputs: { x: { shape: [128, 28, 28, 16] }, dy: { shape: [128, 14, 14, 32] } },
+    attrs: { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 16, 32] },
+  },
+  {
+    kernel: 'Conv2DBackpropFilter', batched: true, label: 'miniResnet shortcut dW 128x28x28x16 -> 1x1x16x32 s2',
+    inputs: { x: { shape: [128, 28, 28, 16] }, dy: { shape: [128, 14, 14, 32] } },
+    attrs: { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [1, 1, 16, 32] },
+  },
+  {
     kernel: 'DepthwiseConv2dNativeBackpropInput', batched: true, label: 'separable 64x32x32x32 3x3 same',
     inputs: { dy: { shape: [64, 32, 32, 32] }, filter: { shape: [3, 3, 32, 1] } },
     attrs: { strides: 1, dilations: 1, pad: 'same', inputShape: [64, 32, 32, 32] },
