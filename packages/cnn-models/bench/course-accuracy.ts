@@ -78,8 +78,9 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   if (values.schedule !== 'exp' && values.schedule !== 'cosine') throw new Error(`--schedule: expected exp or cosine, found ${values.schedule}`);
   // exp: lr * decay^epoch; cosine: half a cosine from lr to 0 over the run (--decay unused).
   const schedule = values.schedule === 'cosine' ? cosineDecay(learningRate, epochs) : exponentialDecay(learningRate, decay);
-  const recipe = { schedule: values.schedule, learningRate, ...(values.schedule === 'exp' ? { decay } : {}) };
   const flip = settings.flip && !values['no-flip'];
+  const augment = values['no-augment'] ? 'none' : flip ? 'shift 2 px + flip' : 'shift 2 px';
+  const recipe = { schedule: values.schedule, learningRate, ...(values.schedule === 'exp' ? { decay } : {}), augment };
   console.log(`${task}: ${model.name} (${model.countParams().toLocaleString('en')} parameters), ${train.images.shape[0]} train / ${data.test.images.shape[0]} test, ${epochs} epochs`);
   // The test set is passed as validation data only to log test accuracy after every epoch (nothing is
   // selected or stopped on it); each epoch's figures are written at once, so a cut-off run still reports.
@@ -89,7 +90,7 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   const recorder = new (class extends tf.Callback {
     override async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
       partial.push({ epoch: epoch + 1, elapsedSeconds: Math.round((Date.now() - started) / 1000), ...(await resolveLogs(logs)) });
-      await writeFile(join('bench-results', `${stem}.partial.json`), JSON.stringify({ task, epochs, batchSize, ...recipe, augment: values['no-augment'] ? 'none' : flip ? 'shift 2 px + flip' : 'shift 2 px', backend: selection.backend, kernels: kernelNote, seed, perEpoch: partial }, null, 2));
+      await writeFile(join('bench-results', `${stem}.partial.json`), JSON.stringify({ task, epochs, batchSize, ...recipe, backend: selection.backend, kernels: kernelNote, seed, perEpoch: partial }, null, 2));
     }
   })();
   const result = await trainClassifier(model, train, {
@@ -122,7 +123,7 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   await mkdir('bench-results', { recursive: true });
   await writeFile(
     join('bench-results', `${stem}.json`),
-    JSON.stringify({ ...rows.at(-1), batchSize, ...recipe, augment: values['no-augment'] ? 'none' : flip ? 'shift 2 px + flip' : 'shift 2 px', backend: selection.backend, kernels: kernelNote, seed, history: result.history, evaluation, date: new Date().toISOString() }, null, 2),
+    JSON.stringify({ ...rows.at(-1), batchSize, ...recipe, backend: selection.backend, kernels: kernelNote, seed, history: result.history, evaluation, date: new Date().toISOString() }, null, 2),
   );
   model.dispose();
   tf.dispose([data.train.images, data.train.labels, data.test.images, data.test.labels, train.images, train.labels]);

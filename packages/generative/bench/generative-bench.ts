@@ -266,7 +266,6 @@ if (only.includes('dcgan')) {
   const real = tf.tidy(() => data.trainImages.mul(2).sub(1)) as tf.Tensor4D;
   const writer = pngSampleWriter(join(out, 'dcgan-samples'), { prefix: 'dcgan' });
   const losses: { step: number; d: number; dReal: number; dFake: number; g: number }[] = [];
-  let stepsDone = 0;
   const result = await trainGan(gan, real, {
     steps: maxSteps,
     batchSize,
@@ -292,7 +291,6 @@ if (only.includes('dcgan')) {
       console.log(`  dcgan step ${step + 1} classifier score ${entry?.score.toFixed(3)}${entry?.lastWeightsScore ? ` (last weights, not averaged: ${entry.lastWeightsScore.toFixed(3)})` : ''}`);
     },
     onStep: (l) => {
-      stepsDone = l.step + 1;
       losses.push({ step: l.step, d: l.discriminatorLoss, dReal: l.discriminatorRealLoss, dFake: l.discriminatorFakeLoss, g: l.generatorLoss });
       if ((l.step + 1) % 100 === 0) {
         const recent = losses.slice(-100);
@@ -302,12 +300,13 @@ if (only.includes('dcgan')) {
       }
     },
   });
-  const stoppedByTime = result.steps < maxSteps;
+  const stepsDone = result.steps;
+  const stoppedByTime = stepsDone < maxSteps;
   tf.dispose([real, scoreNoise]);
   const trainSeconds = (Date.now() - t0) / 1000;
   // The generator ends in tanh ([-1, 1]); the classifier was trained on [0, 1] digits.
   const generated = tf.tidy(() => gan.generator.predict(tf.randomNormal([count, gan.latentDim], 0, 1, 'float32', seed + 7)) as tf.Tensor4D);
-  const unit = tf.tidy(() => generated.add(1).div(2).clipByValue(0, 1)) as tf.Tensor4D;
+  const unit = toUnit(generated);
   const noise = tf.randomUniform([count, 28, 28, 1], 0, 1, 'float32', seed + 8) as tf.Tensor4D;
   const score = classifierScore(classifier, unit);
   const histogram = classHistogram(classifier, unit);

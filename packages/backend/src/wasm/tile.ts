@@ -44,14 +44,15 @@ export function tileInto(source: Buffer, target: Buffer, shape: readonly number[
   }
   const fill = (axis: number, from: number, to: number): void => {
     const size = shape[axis]!;
-    // One copy of this axis: a contiguous run at the innermost axis, else one block per index.
-    if (axis === rank - 1) {
-      if (size === 1) target.fill(source[from]!, to, to + reps[axis]!);
-      else target.set(source.subarray(from, from + size), to);
-    } else {
-      for (let i = 0; i < size; i++) fill(axis + 1, from + i * sourceStrides[axis]!, to + i * targetStrides[axis]!);
+    const innermost = axis === rank - 1;
+    // A single value repeated along the innermost axis is one fill, repetitions included.
+    if (innermost && size === 1) {
+      target.fill(source[from]!, to, to + reps[axis]!);
+      return;
     }
-    if (axis === rank - 1 && size === 1) return;
+    // One copy of this axis: a contiguous run at the innermost axis, else one block per index.
+    if (innermost) target.set(source.subarray(from, from + size), to);
+    else for (let i = 0; i < size; i++) fill(axis + 1, from + i * sourceStrides[axis]!, to + i * targetStrides[axis]!);
     // Then the repetitions, doubling the copied span each time.
     const block = size * targetStrides[axis]!;
     const total = block * reps[axis]!;
