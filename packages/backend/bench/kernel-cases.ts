@@ -138,6 +138,14 @@ export const KERNEL_CASES: KernelCase[] = [
     inputs: { x: { shape: [1, 1, 1, 16] } }, attrs: { reps: [128, 28, 28, 1] },
   },
   {
+    kernel: 'Sum', label: 'batch norm gradient: 128x28x28x16 over N, H, W',
+    inputs: { x: { shape: [128, 28, 28, 16] } }, attrs: { axis: [0, 1, 2], keepDims: false },
+  },
+  {
+    kernel: 'Mean', label: 'batch norm statistics: 128x14x14x32 over N, H, W',
+    inputs: { x: { shape: [128, 14, 14, 32] } }, attrs: { axis: [0, 1, 2], keepDims: true },
+  },
+  {
     kernel: 'Transpose', label: 'batch-major to time-major 256x100x64',
     inputs: { x: { shape: [256, 100, 64] } }, attrs: { perm: [1, 0, 2] },
   },

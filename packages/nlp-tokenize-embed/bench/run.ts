@@ -59,7 +59,8 @@ const seedsArg = process.argv.find((a) => a.startsWith('--seeds='))?.slice('--se
 const seeds = seedsArg.split(',').map(Number);
 if (seeds.some((s) => !Number.isSafeInteger(s))) throw new Error(`--seeds=: expected comma-separated integers, found ${seedsArg}`);
 const settings = { vectorSize: 100, window: 5, minCount: 5, sample: 1e-3, negative: 5, alpha: 0.025, minAlpha: 0.0001, epochs: quick ? 1 : 5 };
-type Row = { name: string; seed: number | null; seconds: number; wordsPerSecond: number; analogy: AnalogyEvaluation | null; vocab: number };
+// system groups rows for the seed means (names are for the table only).
+type Row = { system: 'ours' | 'gensim' | 'ours-tfjs'; name: string; seed: number | null; seconds: number; wordsPerSecond: number; analogy: AnalogyEvaluation | null; vocab: number };
 const rows: Row[] = [];
 const hasGensim = pythonHas('gensim');
 if (!hasGensim) console.log(`gensim comparison skipped: ${PYTHON} cannot import gensim (apt-get install -y python3-gensim)`);
@@ -71,7 +72,7 @@ for (const seed of seeds) {
   const result = await trainWord2Vec(sentences, { ...settings, seed, architecture: 'skipgram', engine: 'typed-arrays', onEpochEnd: (e, s) => console.log(`  ours seed ${seed} epoch ${e + 1}: loss ${s.loss.toFixed(4)}, ${(s.words / s.seconds).toFixed(0)} words/s`) });
   const seconds = (performance.now() - t0) / 1000;
   await writeWord2VecFile(join(work, `ours-${seed}.txt`), result.vectors);
-  rows.push({ name: 'ours skip-gram (typed-arrays engine)', seed, seconds, wordsPerSecond: result.wordsPerSecond, analogy: questions ? evaluateAnalogies(result.vectors, questions) : null, vocab: result.vectors.size });
+  rows.push({ system: 'ours', name: 'ours skip-gram (typed-arrays engine)', seed, seconds, wordsPerSecond: result.wordsPerSecond, analogy: questions ? evaluateAnalogies(result.vectors, questions) : null, vocab: result.vectors.size });
   if (hasGensim) {
     const out = execFileSync(
       PYTHON,
@@ -87,7 +88,7 @@ for (const seed of seeds) {
     const g = JSON.parse(out.trim().split('\n').pop() as string) as { seconds: number; words_per_second: number; vocab: number; gensim_own_evaluation?: unknown };
     gensimOwn.push(g.gensim_own_evaluation ?? null);
     const vectors = await readWord2VecFile(join(work, `gensim-${seed}.txt`));
-    rows.push({ name: 'gensim skip-gram (workers=1)', seed, seconds: g.seconds, wordsPerSecond: g.words_per_second, analogy: questions ? evaluateAnalogies(vectors, questions) : null, vocab: g.vocab });
+    rows.push({ system: 'gensim', name: 'gensim skip-gram (workers=1)', seed, seconds: g.seconds, wordsPerSecond: g.words_per_second, analogy: questions ? evaluateAnalogies(vectors, questions) : null, vocab: g.vocab });
   }
 }
 
@@ -102,7 +103,7 @@ if (!skipTfjs) {
     n += s.length;
   }
   const result = await trainWord2Vec(subset, { ...settings, seed: seeds[0], epochs: 1, architecture: 'skipgram', engine: 'tfjs', batchSize: 1024 });
-  rows.push({ name: 'ours skip-gram (tfjs engine, cpu backend, 1 epoch on 30k tokens)', seed: seeds[0] as number, seconds: result.epochs[0]?.seconds ?? 0, wordsPerSecond: result.wordsPerSecond, analogy: null, vocab: result.vectors.size });
+  rows.push({ system: 'ours-tfjs', name: 'ours skip-gram (tfjs engine, cpu backend, 1 epoch on 30k tokens)', seed: seeds[0] as number, seconds: result.epochs[0]?.seconds ?? 0, wordsPerSecond: result.wordsPerSecond, analogy: null, vocab: result.vectors.size });
 }
 
 console.log(`\nword2vec on State of the Union (skip-gram, d=100, window 5, min_count 5, sample 1e-3, 5 negatives), seeds ${seeds.join(', ')}`);
@@ -112,11 +113,11 @@ for (const r of rows) {
   const a = r.analogy?.overall;
   console.log(`| ${r.name} | ${r.seed ?? '-'} | ${r.vocab} | ${r.seconds.toFixed(1)} | ${r.wordsPerSecond.toFixed(0)} | ${a ? `${a.correct}/${a.correct + a.incorrect}` : '-'} | ${a ? a.accuracy.toFixed(4) : '-'} | ${a ? a.skipped : '-'} |`);
 }
-const meanAccuracy = (prefix: string): number | undefined => {
-  const scored = rows.filter((r) => r.name.startsWith(prefix) && r.analogy !== null);
+const meanAccuracy = (system: Row['system']): number | undefined => {
+  const scored = rows.filter((r) => r.system === system && r.analogy !== null);
   return scored.length === 0 ? undefined : scored.reduce((sum, r) => sum + (r.analogy as AnalogyEvaluation).overall.accuracy, 0) / scored.length;
 };
-const ours = meanAccuracy('ours skip-gram (typed');
+const ours = meanAccuracy('ours');
 const gensim = meanAccuracy('gensim');
 if (ours !== undefined && gensim !== undefined) {
   console.log(`mean analogy accuracy over ${seeds.length} seed(s): ours ${ours.toFixed(4)}, gensim ${gensim.toFixed(4)}; ours / gensim ${(ours / gensim).toFixed(3)} (target >= 0.90)`);

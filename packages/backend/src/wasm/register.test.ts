@@ -14,7 +14,7 @@ describe('wasm training kernel registration', () => {
     expect(wasmTrainingKernelsRegistered()).toBe(true);
     expect([...WASM_TRAINING_KERNELS].sort()).toEqual([
       'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'MaxPoolGrad', 'Slice', 'SplitV', 'Tile', 'Transpose', 'Unpack', 'UnsortedSegmentSum',
+      'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Identity', 'MaxPoolGrad', 'Mean', 'Slice', 'SplitV', 'Sum', 'Tile', 'Transpose', 'Unpack', 'UnsortedSegmentSum',
     ]);
   });
 

@@ -5,8 +5,10 @@ import { tf } from '../tf.js';
 import { batchMatMulKernel } from './batch-mat-mul.js';
 import { conv2DBackpropFilterKernel, conv2DBackpropInputKernel } from './conv2d-backprop.js';
 import { depthwiseConv2dNativeBackpropFilterKernel, depthwiseConv2dNativeBackpropInputKernel } from './depthwise-backprop.js';
+import { identityKernel } from './identity.js';
 import { isOurs, stockKernel } from './kernel-call.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
+import { meanKernel, sumKernel } from './reduce.js';
 import { sliceKernel, splitVKernel } from './slice.js';
 import { tileKernel } from './tile.js';
 import { transposeKernel } from './transpose.js';
@@ -26,13 +28,16 @@ const KERNELS: readonly tf.KernelConfig[] = [
   splitVKernel,
   transposeKernel,
   tileKernel,
+  sumKernel,
+  meanKernel,
+  identityKernel,
 ];
 
-/** Names of the wasm kernels deepcourse adds (missing in tfjs 4.22) or replaces (slow in tfjs 4.22: BatchMatMul, Conv2DBackpropInput, MaxPoolGrad, Unpack, Slice, SplitV, Transpose, Tile). */
+/** Names of the wasm kernels deepcourse adds (missing in tfjs 4.22) or replaces (slow in tfjs 4.22: BatchMatMul, Conv2DBackpropInput, MaxPoolGrad, Unpack, Slice, SplitV, Transpose, Tile, Sum, Mean, Identity). */
 export const WASM_TRAINING_KERNELS: readonly string[] = KERNELS.map((config) => config.kernelName);
 
 /** Kernels ours call directly; captured before any replacement so the stock versions stay reachable. */
-const STOCK_DEPENDENCIES = ['BatchMatMul', 'Conv2D', 'DepthwiseConv2dNative', 'Transpose', 'Reshape', 'PadV2', 'Slice', 'Reverse', 'Sum', 'SplitV'];
+const STOCK_DEPENDENCIES = ['BatchMatMul', 'Conv2D', 'DepthwiseConv2dNative', 'Transpose', 'Reshape', 'PadV2', 'Slice', 'Reverse', 'Sum', 'Mean', 'AvgPool', 'SplitV'];
 
 /**
  * Registers deepcourse's wasm training kernels (idempotent). `initBackend({ backend: 'wasm' })`
