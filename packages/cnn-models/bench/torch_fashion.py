@@ -7,6 +7,7 @@ left-right flips drawn per image. Reads Debian's dataset-fashion-mnist; prints t
 
     python3 bench/torch_fashion.py --epochs 13 --schedule cosine --lr 0.002   # the bench's default recipe
     python3 bench/torch_fashion.py --epochs 8 --schedule exp --lr 0.001 --decay 0.72
+    python3 bench/torch_fashion.py --epochs 16 --init tfjs-stock   # tfjs' heNormal, 0.88x the He spread
 """
 import argparse
 import gzip
@@ -49,7 +50,22 @@ class Block(nn.Module):
         return F.relu(y + (x if self.proj is None else self.proj(x)))
 
 
-def mini_resnet(filters: list[int], blocks: int) -> nn.Sequential:
+TRUNCATED_NORMAL_STD = 0.87962566103423978  # std of a unit normal truncated at +-2
+
+
+def he_init(weight: torch.Tensor, kind: str) -> None:
+    """'normal': PyTorch's kaiming_normal_; 'keras': Keras he_normal (truncated at 2 std, widened so the spread
+    stays sqrt(2 / fan_in)), what miniResnet uses; 'tfjs-stock': tfjs' heNormal, truncated without widening."""
+    std = math.sqrt(2 / nn.init._calculate_correct_fan(weight, 'fan_in'))
+    if kind == 'normal':
+        nn.init.kaiming_normal_(weight, nonlinearity='relu')
+        return
+    if kind == 'keras':
+        std /= TRUNCATED_NORMAL_STD
+    nn.init.trunc_normal_(weight, std=std, a=-2 * std, b=2 * std)
+
+
+def mini_resnet(filters: list[int], blocks: int, init: str = 'normal') -> nn.Sequential:
     layers: list[nn.Module] = [nn.Conv2d(1, filters[0], 3, 1, 1, bias=False), batch_norm(filters[0]), nn.ReLU()]
     channels = filters[0]
     for stage, width in enumerate(filters):
@@ -60,7 +76,7 @@ def mini_resnet(filters: list[int], blocks: int) -> nn.Sequential:
     net = nn.Sequential(*layers)
     for m in net.modules():
         if isinstance(m, nn.Conv2d):
-            nn.init.kaiming_normal_(m.weight, nonlinearity='relu')
+            he_init(m.weight, init)
         if isinstance(m, nn.Linear):
             nn.init.xavier_uniform_(m.weight)
             nn.init.zeros_(m.bias)
@@ -77,6 +93,7 @@ def main() -> None:
     p.add_argument('--shift', type=int, default=2)
     p.add_argument('--no-flip', action='store_true')
     p.add_argument('--seed', type=int, default=1)
+    p.add_argument('--init', choices=['normal', 'keras', 'tfjs-stock'], default='normal', help='convolution init, see he_init')
     p.add_argument('--threads', type=int, default=1, help='1 matches tfjs wasm under Node')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -85,7 +102,7 @@ def main() -> None:
 
     x_train, y_train = read_images('train-images-idx3-ubyte.gz'), read_labels('train-labels-idx1-ubyte.gz')
     x_test, y_test = torch.from_numpy(read_images('t10k-images-idx3-ubyte.gz')), torch.from_numpy(read_labels('t10k-labels-idx1-ubyte.gz'))
-    net = mini_resnet([16, 32, 64], 2)
+    net = mini_resnet([16, 32, 64], 2, args.init)
     print('trainable parameters', sum(q.numel() for q in net.parameters()), vars(args), flush=True)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr, eps=1e-7)
     # Per-epoch factors, as the tfjs bench sets the learning rate at the start of each epoch.

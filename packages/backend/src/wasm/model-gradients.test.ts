@@ -1,6 +1,6 @@
 // Whole-model gradients on wasm (with our kernels) equal those on cpu, for the
 // course's model families: a CNN, a Conv2DTranspose generator, a separable-conv
-// model and an Embedding + LSTM classifier.
+// model, a residual network with batch norm in training mode and an Embedding + LSTM classifier.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { tf } from '../tf.js';
 import { initBackend } from '../init-backend.js';
@@ -23,11 +23,11 @@ function seedWeights(model: tf.LayersModel, scale: number): void {
 }
 
 /** Loss and d(loss)/d(weight) for every trainable weight, computed on `backend`. */
-async function gradientsOn(backend: string, model: tf.LayersModel, x: tf.Tensor, loss: (output: tf.Tensor) => tf.Scalar) {
+async function gradientsOn(backend: string, model: tf.LayersModel, x: tf.Tensor, loss: (output: tf.Tensor) => tf.Scalar, training: boolean) {
   await tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const { value, grads } = tf.variableGrads(() => loss(model.apply(x, { training: false }) as tf.Tensor), variables);
+  const { value, grads } = tf.variableGrads(() => loss(model.apply(x, { training }) as tf.Tensor), variables);
   const result = {
     loss: (await value.data())[0]!,
     grads: await Promise.all(variables.map(async (variable) => ({ name: variable.name, values: await grads[variable.name]!.data() }))),
@@ -37,9 +37,9 @@ async function gradientsOn(backend: string, model: tf.LayersModel, x: tf.Tensor,
   return result;
 }
 
-async function expectSameGradients(model: tf.LayersModel, x: tf.Tensor, loss: (output: tf.Tensor) => tf.Scalar) {
-  const cpu = await gradientsOn('cpu', model, x, loss);
-  const wasm = await gradientsOn('wasm', model, x, loss);
+async function expectSameGradients(model: tf.LayersModel, x: tf.Tensor, loss: (output: tf.Tensor) => tf.Scalar, training = false) {
+  const cpu = await gradientsOn('cpu', model, x, loss, training);
+  const wasm = await gradientsOn('wasm', model, x, loss, training);
   expect(Math.abs(wasm.loss - cpu.loss) / Math.abs(cpu.loss)).toBeLessThan(1e-5);
   expect(wasm.grads.length).toBe(cpu.grads.length);
   cpu.grads.forEach((expected, i) => {
@@ -112,6 +112,30 @@ describe('whole-model gradients on wasm equal cpu', () => {
     const x = images([3, 15, 13, 3], 4);
     const labels = tf.oneHot(tf.tensor1d([0, 3, 1], 'int32'), 4);
     await expectSameGradients(model, x, (output) => tf.losses.softmaxCrossEntropy(labels, output) as tf.Scalar);
+    tf.dispose([x, labels]);
+    model.dispose();
+  });
+
+  // miniResnet's pieces: batch statistics (training mode) through the wasm Sum/Mean kernels, a strided 3x3
+  // convolution beside a strided 1x1 projection, the residual Add, global average pooling.
+  test('residual block with batch norm in training mode and a strided 1x1 projection', async () => {
+    await tf.setBackend('cpu');
+    const conv = (x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number) =>
+      tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', useBias: false }).apply(x) as tf.SymbolicTensor;
+    const bn = (x: tf.SymbolicTensor) => tf.layers.batchNormalization({}).apply(x) as tf.SymbolicTensor;
+    const relu = (x: tf.SymbolicTensor) => tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+    const input = tf.input({ shape: [12, 12, 2] });
+    const stem = relu(bn(conv(input, 6, 3, 1)));
+    const branch = bn(conv(relu(bn(conv(stem, 8, 3, 2))), 8, 3, 1));
+    const shortcut = bn(conv(stem, 8, 1, 2));
+    const sum = relu(tf.layers.add().apply([branch, shortcut]) as tf.SymbolicTensor);
+    const pooled = tf.layers.globalAveragePooling2d({}).apply(sum) as tf.SymbolicTensor;
+    const output = tf.layers.dense({ units: 5, activation: 'softmax' }).apply(pooled) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: output });
+    seedWeights(model, 0.3);
+    const x = images([4, 12, 12, 2], 6);
+    const labels = tf.oneHot(tf.tensor1d([0, 4, 2, 2], 'int32'), 5);
+    await expectSameGradients(model, x, (out) => tf.losses.softmaxCrossEntropy(labels, out) as tf.Scalar, true);
     tf.dispose([x, labels]);
     model.dispose();
   });
