@@ -14,6 +14,7 @@ import { initBackend, resolveLogs, tf } from '@deepcourse/backend';
 import { saveModel } from '@deepcourse/backend/node';
 import { mnistSample, fashionMnist } from '@deepcourse/datasets/node';
 import { cosineDecay, courseCnn, evaluateClassifier, exponentialDecay, formatClassificationReport, miniResnet, trainClassifier, type ClassificationData } from '../src/index.js';
+import { readClassificationData } from '../src/data.js';
 import { randomShift, randomShiftAndFlip } from './shift-augmentation.js';
 
 const { values } = parseArgs({
@@ -138,14 +139,14 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   tf.dispose([data.train.images, data.train.labels, data.test.images, data.test.labels, train.images, train.labels]);
 }
 
-function flipAveragedAccuracy(model: tf.LayersModel, test: { images: tf.Tensor; labels: tf.Tensor }): number {
-  return tf.tidy(() => {
-    const plain = model.predict(test.images, { batchSize: 256 }) as tf.Tensor;
-    const mirrored = model.predict(tf.reverse(test.images, 2), { batchSize: 256 }) as tf.Tensor;
-    const predicted = plain.add(mirrored).argMax(-1);
-    const labels = test.labels.rank === 2 ? test.labels.argMax(-1) : test.labels;
-    return predicted.equal(labels.cast(predicted.dtype)).cast('float32').mean().dataSync()[0] as number;
+function flipAveragedAccuracy(model: tf.LayersModel, test: ClassificationData): number {
+  const { inputs, ids } = readClassificationData(test, 'test');
+  const predicted = tf.tidy(() => {
+    const plain = model.predict(inputs, { batchSize: 256 }) as tf.Tensor;
+    const mirrored = model.predict(tf.reverse(inputs, 2), { batchSize: 256 }) as tf.Tensor;
+    return plain.add(mirrored).argMax(-1).dataSync();
   });
+  return ids.reduce((correct, id, i) => correct + (predicted[i] === id ? 1 : 0), 0) / ids.length;
 }
 
 const tasks = values.task === 'all' ? ['mnist', 'fashion'] : [values.task as string];

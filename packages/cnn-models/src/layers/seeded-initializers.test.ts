@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LayerSeeds } from './seeded-initializers.js';
 
 function std(t: tf.Tensor): number {
-  const values = t.dataSync();
+  const values = Array.from(t.dataSync() as Float32Array);
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
 }
