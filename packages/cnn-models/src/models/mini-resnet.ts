@@ -20,7 +20,8 @@ export interface MiniResnetOptions extends BuilderOptions {
  * (Conv 3x3 → BN → ReLU → Conv 3x3 → BN, plus the shortcut, → ReLU; a
  * strided 1x1 Conv + BN projects the shortcut when the shape changes),
  * global average pooling and a softmax. Convolutions before batch norm
- * have no bias (BN's beta replaces it).
+ * have no bias (BN's beta replaces it). Strided 3x3 convolutions pad one
+ * pixel on every side, so they stay aligned with the strided shortcut.
  */
 export function miniResnet(options: MiniResnetOptions = {}): tf.LayersModel {
   const inputShape = checkShape(options.inputShape ?? [28, 28, 1], 'inputShape', 3);
@@ -30,10 +31,17 @@ export function miniResnet(options: MiniResnetOptions = {}): tf.LayersModel {
   const head = outputHead(options.numClasses ?? 10);
   const seeds = new LayerSeeds(options.seed);
 
-  const conv = (x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number, name: string) =>
-    tf.layers
-      .conv2d({ filters, kernelSize, strides, padding: 'same', useBias: false, kernelInitializer: seeds.heNormal(), name })
-      .apply(x) as tf.SymbolicTensor;
+  // A strided 3x3 'same' convolution in TensorFlow pads only the bottom and right of an even-sized input, so
+  // its outputs centre on odd pixels while the strided 1x1 shortcut samples even ones: the two branches of
+  // the block are one pixel apart. Padding 1 on every side and convolving 'valid' centres both on the same
+  // pixels, as in He et al. and in PyTorch's ResNets (and keras.applications' ZeroPadding2D + 'valid').
+  const conv = (x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number, name: string) => {
+    const centred = strides > 1 && kernelSize > 1;
+    const input = centred ? (tf.layers.zeroPadding2d({ padding: (kernelSize - 1) / 2, name: `${name}_pad` }).apply(x) as tf.SymbolicTensor) : x;
+    return tf.layers
+      .conv2d({ filters, kernelSize, strides, padding: centred ? 'valid' : 'same', useBias: false, kernelInitializer: seeds.heNormal(), name })
+      .apply(input) as tf.SymbolicTensor;
+  };
   const bn = (x: tf.SymbolicTensor, name: string) => tf.layers.batchNormalization({ name }).apply(x) as tf.SymbolicTensor;
   const relu = (x: tf.SymbolicTensor, name: string) => tf.layers.activation({ activation: 'relu', name }).apply(x) as tf.SymbolicTensor;
 

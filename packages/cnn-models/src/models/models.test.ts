@@ -96,6 +96,21 @@ describe('builders', () => {
     model.dispose();
   });
 
+  it('miniResnet: in a strided block the 3x3 branch and the 1x1 shortcut sample the same pixels', () => {
+    const model = miniResnet({ seed: 2, inputShape: [8, 8, 1], stageFilters: [1, 1], blocksPerStage: 1 });
+    // Delta kernels: each branch then copies the input pixel its output is centred on.
+    const conv = model.getLayer('stage2_block1_conv1');
+    const proj = model.getLayer('stage2_block1_proj');
+    conv.setWeights([tf.tensor4d([0, 0, 0, 0, 1, 0, 0, 0, 0], [3, 3, 1, 1])]);
+    proj.setWeights([tf.tensor4d([1], [1, 1, 1, 1])]);
+    const probe = tf.model({ inputs: model.inputs, outputs: [conv.output as tf.SymbolicTensor, proj.output as tf.SymbolicTensor] });
+    const [branch, shortcut] = tf.tidy(() => (probe.predict(tf.randomUniform([1, 8, 8, 1], 0, 1, 'float32', 3)) as tf.Tensor[]).map((t) => t.arraySync()));
+    // TensorFlow's 'same' padding would centre the branch on odd pixels, one away from the shortcut.
+    expect(branch).toEqual(shortcut);
+    expect((shortcut as number[][][][])[0]!.length).toBe(4);
+    model.dispose();
+  });
+
   it('bad options are typed errors naming the option', () => {
     expect(() => mlp({ width: 0 })).toThrow(InvalidArgumentError);
     expect(() => mlp({ width: 0 })).toThrow(/width/);
