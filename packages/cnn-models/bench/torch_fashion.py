@@ -8,6 +8,7 @@ left-right flips drawn per image. Reads Debian's dataset-fashion-mnist; prints t
     python3 bench/torch_fashion.py --epochs 13 --schedule cosine --lr 0.002   # the bench's default recipe
     python3 bench/torch_fashion.py --epochs 8 --schedule exp --lr 0.001 --decay 0.72
     python3 bench/torch_fashion.py --epochs 16 --init tfjs-stock   # tfjs' heNormal, 0.88x the He spread
+    python3 bench/torch_fashion.py --epochs 16 --init keras --padding tf   # miniResnet before 2026-12-04
 """
 import argparse
 import gzip
@@ -36,10 +37,20 @@ def batch_norm(channels: int) -> nn.BatchNorm2d:
     return nn.BatchNorm2d(channels, eps=1e-3, momentum=0.01)
 
 
+class TfSamePadConv(nn.Conv2d):
+    """A strided 3x3 convolution padded as TensorFlow's 'same' pads an even-sized input: one row and column at the
+    bottom and right only, which centres its outputs one pixel off the strided 1x1 shortcut (miniResnet before
+    2026-12-04)."""
+
+    def forward(self, x):
+        return super().forward(F.pad(x, (0, 1, 0, 1)))
+
+
 class Block(nn.Module):
-    def __init__(self, cin: int, cout: int, stride: int):
+    def __init__(self, cin: int, cout: int, stride: int, padding: str = 'centred'):
         super().__init__()
-        self.conv1, self.bn1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False), batch_norm(cout)
+        conv1 = TfSamePadConv(cin, cout, 3, stride, 0, bias=False) if stride > 1 and padding == 'tf' else nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.conv1, self.bn1 = conv1, batch_norm(cout)
         self.conv2, self.bn2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False), batch_norm(cout)
         self.proj = None
         if stride != 1 or cin != cout:
@@ -65,12 +76,12 @@ def he_init(weight: torch.Tensor, kind: str) -> None:
     nn.init.trunc_normal_(weight, std=std, a=-2 * std, b=2 * std)
 
 
-def mini_resnet(filters: list[int], blocks: int, init: str = 'normal') -> nn.Sequential:
+def mini_resnet(filters: list[int], blocks: int, init: str = 'normal', padding: str = 'centred') -> nn.Sequential:
     layers: list[nn.Module] = [nn.Conv2d(1, filters[0], 3, 1, 1, bias=False), batch_norm(filters[0]), nn.ReLU()]
     channels = filters[0]
     for stage, width in enumerate(filters):
         for block in range(blocks):
-            layers.append(Block(channels, width, 2 if stage > 0 and block == 0 else 1))
+            layers.append(Block(channels, width, 2 if stage > 0 and block == 0 else 1, padding))
             channels = width
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 10)]
     net = nn.Sequential(*layers)
@@ -94,6 +105,7 @@ def main() -> None:
     p.add_argument('--no-flip', action='store_true')
     p.add_argument('--seed', type=int, default=1)
     p.add_argument('--init', choices=['normal', 'keras', 'tfjs-stock'], default='normal', help='convolution init, see he_init')
+    p.add_argument('--padding', choices=['centred', 'tf'], default='centred', help="strided 3x3 convolutions: 1 on every side, or TensorFlow 'same' (bottom/right only)")
     p.add_argument('--threads', type=int, default=1, help='1 matches tfjs wasm under Node')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -102,7 +114,7 @@ def main() -> None:
 
     x_train, y_train = read_images('train-images-idx3-ubyte.gz'), read_labels('train-labels-idx1-ubyte.gz')
     x_test, y_test = torch.from_numpy(read_images('t10k-images-idx3-ubyte.gz')), torch.from_numpy(read_labels('t10k-labels-idx1-ubyte.gz'))
-    net = mini_resnet([16, 32, 64], 2, args.init)
+    net = mini_resnet([16, 32, 64], 2, args.init, args.padding)
     print('trainable parameters', sum(q.numel() for q in net.parameters()), vars(args), flush=True)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr, eps=1e-7)
     # Per-epoch factors, as the tfjs bench sets the learning rate at the start of each epoch.
