@@ -101,8 +101,10 @@ describe('builders', () => {
     // Delta kernels: each branch then copies the input pixel its output is centred on.
     const conv = model.getLayer('stage2_block1_conv1');
     const proj = model.getLayer('stage2_block1_proj');
-    conv.setWeights([tf.tensor4d([0, 0, 0, 0, 1, 0, 0, 0, 0], [3, 3, 1, 1])]);
-    proj.setWeights([tf.tensor4d([1], [1, 1, 1, 1])]);
+    tf.tidy(() => {
+      conv.setWeights([tf.tensor4d([0, 0, 0, 0, 1, 0, 0, 0, 0], [3, 3, 1, 1])]);
+      proj.setWeights([tf.tensor4d([1], [1, 1, 1, 1])]);
+    });
     const probe = tf.model({ inputs: model.inputs, outputs: [conv.output as tf.SymbolicTensor, proj.output as tf.SymbolicTensor] });
     const [branch, shortcut] = tf.tidy(() => (probe.predict(tf.randomUniform([1, 8, 8, 1], 0, 1, 'float32', 3)) as tf.Tensor[]).map((t) => t.arraySync()));
     // TensorFlow's 'same' padding would centre the branch on odd pixels, one away from the shortcut.
