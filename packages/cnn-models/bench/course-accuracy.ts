@@ -1,6 +1,6 @@
 // pnpm bench [-- --task mnist|fashion|all] [--epochs N] [--backend wasm|cpu] [--train-limit N]
 //             [--batch-size N] [--decay r] [--schedule exp|cosine] [--lr r] [--no-augment] [--no-flip]
-//             [--seed N] [--name results-file-stem]   (schedule, lr, decay: defaults per task, below)
+//             [--label-smoothing e] [--seed N] [--name results-file-stem]   (schedule, lr, decay: defaults per task, below)
 //
 // mnist:   courseCnn on mnistSample() (8,000 train / 2,000 test, the 10,000 digits of the `mnist` npm
 //          package), 30 epochs of Adam 1e-3 decaying x0.9 per epoch, ±2 px shift augmentation. Target: >= 98.5% test accuracy.
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     lr: { type: 'string' },
     'no-augment': { type: 'boolean', default: false },
     'no-flip': { type: 'boolean', default: false },
+    'label-smoothing': { type: 'string' },
     name: { type: 'string' },
   },
 });
@@ -84,7 +85,8 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   const schedule = scheduleName === 'cosine' ? cosineDecay(learningRate, epochs) : exponentialDecay(learningRate, decay);
   const flip = settings.flip && !values['no-flip'];
   const augment = values['no-augment'] ? 'none' : flip ? 'shift 2 px + flip' : 'shift 2 px';
-  const recipe = { schedule: scheduleName, learningRate, ...(scheduleName === 'exp' ? { decay } : {}), augment };
+  const labelSmoothing = values['label-smoothing'] ? Number(values['label-smoothing']) : 0;
+  const recipe = { schedule: scheduleName, learningRate, ...(scheduleName === 'exp' ? { decay } : {}), augment, ...(labelSmoothing ? { labelSmoothing } : {}) };
   console.log(`${task}: ${model.name} (${model.countParams().toLocaleString('en')} parameters), ${train.images.shape[0]} train / ${data.test.images.shape[0]} test, ${epochs} epochs`);
   // The test set is passed as validation data only to log test accuracy after every epoch (nothing is
   // selected or stopped on it); each epoch's figures are written at once, so a cut-off run still reports.
@@ -104,6 +106,7 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
     batchSize,
     learningRate,
     learningRateSchedule: schedule,
+    ...(labelSmoothing ? { labelSmoothing } : {}),
     ...(values['no-augment'] ? {} : { augment: flip ? randomShiftAndFlip(2) : randomShift(2) }),
     seed,
     progress: { mode: 'lines' },

@@ -35,7 +35,7 @@ async function writeWeights(tag: string): Promise<void> {
 
 await writeWeights('init');
 const images = train.images.slice(0, 128 * steps);
-const ids = train.labels.slice(0, 128 * steps).toInt();
+const ids = tf.tidy(() => train.labels.slice(0, 128 * steps).toInt());
 const targets = tf.oneHot(ids, 10);
 await writeFile(join(out, 'images.f32'), (await images.data()) as Float32Array);
 await writeFile(join(out, 'labels.i32'), (await ids.data()) as Int32Array);

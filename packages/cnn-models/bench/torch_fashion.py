@@ -9,9 +9,11 @@ left-right flips drawn per image. Reads Debian's dataset-fashion-mnist; prints t
     python3 bench/torch_fashion.py --epochs 8 --schedule exp --lr 0.001 --decay 0.72
     python3 bench/torch_fashion.py --epochs 16 --init tfjs-stock   # tfjs' heNormal, 0.88x the He spread
     python3 bench/torch_fashion.py --epochs 16 --init keras --padding tf   # miniResnet before 2026-12-04
+    python3 bench/torch_fashion.py --epochs 16 --init keras --label-smoothing 0.1 --out ls.json   # recipe probes
 """
 import argparse
 import gzip
+import json
 import math
 import time
 
@@ -107,6 +109,11 @@ def main() -> None:
     p.add_argument('--init', choices=['normal', 'keras', 'tfjs-stock'], default='normal', help='convolution init, see he_init')
     p.add_argument('--padding', choices=['centred', 'tf'], default='centred', help="strided 3x3 convolutions: 1 on every side, or TensorFlow 'same' (bottom/right only)")
     p.add_argument('--threads', type=int, default=1, help='1 matches tfjs wasm under Node')
+    p.add_argument('--label-smoothing', type=float, default=0.0, help='cross-entropy against (1 - e) one-hot + e / 10')
+    p.add_argument('--cutout', type=float, default=0.0, help='side of an erased square as a fraction of 28, centred on a uniform pixel, clipped')
+    p.add_argument('--cutout-probability', type=float, default=0.5)
+    p.add_argument('--l2', type=float, default=0.0, help="Keras l2(r) on the convolution and Dense kernels: r * sum(w^2) added to the loss")
+    p.add_argument('--out', help='write per-epoch test accuracy as JSON here')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -116,6 +123,7 @@ def main() -> None:
     x_test, y_test = torch.from_numpy(read_images('t10k-images-idx3-ubyte.gz')), torch.from_numpy(read_labels('t10k-labels-idx1-ubyte.gz'))
     net = mini_resnet([16, 32, 64], 2, args.init, args.padding)
     print('trainable parameters', sum(q.numel() for q in net.parameters()), vars(args), flush=True)
+    kernels = [m.weight for m in net.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr, eps=1e-7)
     # Per-epoch factors, as the tfjs bench sets the learning rate at the start of each epoch.
     factor = (lambda e: 0.5 * (1 + math.cos(math.pi * e / args.epochs))) if args.schedule == 'cosine' else (lambda e: args.decay ** e)
@@ -127,19 +135,29 @@ def main() -> None:
             padded = np.pad(x, ((0, 0), (0, 0), (s, s), (s, s)))
             dy, dx = rng.integers(0, 2 * s + 1, n), rng.integers(0, 2 * s + 1, n)
             x = np.stack([padded[i, :, dy[i]:dy[i] + 28, dx[i]:dx[i] + 28] for i in range(n)])
+        if args.cutout:
+            side = round(args.cutout * 28)
+            erase = np.flatnonzero(rng.random(n) < args.cutout_probability)
+            cy, cx = rng.integers(0, 28, len(erase)), rng.integers(0, 28, len(erase))
+            x = x.copy()
+            for i, y0, x0 in zip(erase, cy - side // 2, cx - side // 2):
+                x[i, :, max(y0, 0):max(y0 + side, 0), max(x0, 0):max(x0 + side, 0)] = 0
         if not args.no_flip:
             flip = rng.random(n) < 0.5
             x = x.copy()
             x[flip] = x[flip, :, :, ::-1]
         return np.ascontiguousarray(x)
 
+    accuracies: list[float] = []
     for epoch in range(args.epochs):
         started, total = time.time(), 0.0
         net.train()
         order = rng.permutation(len(x_train))
         for i in range(0, len(order), args.batch):
             idx = order[i:i + args.batch]
-            loss = F.cross_entropy(net(torch.from_numpy(augment(x_train[idx]))), torch.from_numpy(y_train[idx]))
+            loss = F.cross_entropy(net(torch.from_numpy(augment(x_train[idx]))), torch.from_numpy(y_train[idx]), label_smoothing=args.label_smoothing)
+            if args.l2:
+                loss = loss + args.l2 * sum((w ** 2).sum() for w in kernels)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -149,6 +167,10 @@ def main() -> None:
         with torch.no_grad():
             correct = sum((net(x_test[i:i + 1000]).argmax(1) == y_test[i:i + 1000]).sum().item() for i in range(0, len(x_test), 1000))
         print(f'epoch {epoch + 1} loss {total / len(x_train):.4f} test {correct / len(x_test):.4f} {time.time() - started:.0f}s', flush=True)
+        accuracies.append(correct / len(x_test))
+        if args.out:
+            with open(args.out, 'w') as f:
+                json.dump({'args': vars(args), 'testAccuracy': accuracies}, f)
 
 
 if __name__ == '__main__':

@@ -119,12 +119,51 @@ describe('trainClassifier', () => {
     model.dispose();
   });
 
+  it('labelSmoothing trains on (1 - e) one-hot + e / K: validation loss matches a hand computation', async () => {
+    const epsilon = 0.2;
+    const model = mlp({ hiddenUnits: [16], seed: 12 });
+    const result = await trainClassifier(model, train, { epochs: 1, batchSize: 100, seed: 12, labelSmoothing: epsilon, validationData: test, ...quiet });
+    const p = (model.predict(test.images) as tf.Tensor2D).arraySync();
+    const ids = (test.labels as tf.Tensor).arraySync() as number[];
+    // Cross-entropy against the smoothed targets, averaged over the test images.
+    const handLoss = p.reduce((sum, row, i) => sum - row.reduce((s, q, k) => s + ((k === ids[i] ? 1 - epsilon : 0) + epsilon / 10) * Math.log(q), 0), 0) / p.length;
+    const plainLoss = p.reduce((sum, row, i) => sum - Math.log(row[ids[i]!]!), 0) / p.length;
+    expect(result.history.metrics.val_loss![0]!).toBeCloseTo(handLoss, 4);
+    expect(Math.abs(handLoss - plainLoss)).toBeGreaterThan(0.005); // 100x the tolerance above: the two are told apart
+    // Accuracy still compares with the one-hot labels.
+    const accuracy = p.filter((row, i) => row.indexOf(Math.max(...row)) === ids[i]).length / p.length;
+    expect(result.history.metrics.val_acc![0]!).toBeCloseTo(accuracy, 5);
+    model.dispose();
+  });
+
+  it('labelSmoothing on one sigmoid unit smooths towards 1/2, as Keras does', async () => {
+    const epsilon = 0.3;
+    const input = tf.input({ shape: [28, 28, 1] });
+    const output = tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(tf.layers.flatten().apply(input)) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: output });
+    const odd = (t: tf.Tensor) => (t.arraySync() as number[]).map((d) => d % 2);
+    const binaryTrain = { images: train.images, labels: odd(train.labels as tf.Tensor) };
+    const binaryTest = { images: test.images, labels: odd(test.labels as tf.Tensor) };
+    const result = await trainClassifier(model, binaryTrain, { epochs: 1, batchSize: 100, seed: 3, labelSmoothing: epsilon, validationData: binaryTest, ...quiet });
+    const p = (model.predict(test.images) as tf.Tensor2D).arraySync().map((row) => row[0]!);
+    const handLoss = p.reduce((sum, q, i) => {
+      const y = binaryTest.labels[i]! * (1 - epsilon) + epsilon / 2;
+      return sum - (y * Math.log(q) + (1 - y) * Math.log(1 - q));
+    }, 0) / p.length;
+    const plainLoss = p.reduce((sum, q, i) => sum - Math.log(binaryTest.labels[i] ? q : 1 - q), 0) / p.length;
+    expect(result.history.metrics.val_loss![0]!).toBeCloseTo(handLoss, 4);
+    expect(Math.abs(handLoss - plainLoss)).toBeGreaterThan(0.005);
+    model.dispose();
+  });
+
   it('bad data and options are typed errors', async () => {
     const model = mlp({ hiddenUnits: [4], seed: 8 });
     await expect(trainClassifier(model, { images: train.images, labels: [1, 2] })).rejects.toThrow(ShapeError);
     await expect(trainClassifier(model, train, { epochs: 0 })).rejects.toThrow(/epochs/);
     await expect(trainClassifier(model, train, { validationSplit: 0.1, validationData: test })).rejects.toThrow(InvalidArgumentError);
     await expect(trainClassifier(model, train, { earlyStopping: true, ...quiet })).rejects.toThrow(/earlyStopping.monitor/);
+    await expect(trainClassifier(model, train, { labelSmoothing: 1, ...quiet })).rejects.toThrow(/labelSmoothing: expected a number in \[0, 1\)/);
+    await expect(trainClassifier(model, train, { labelSmoothing: 0.1, compile: false, ...quiet })).rejects.toThrow(/labelSmoothing: expected compile: true/);
     const wrong = tf.zeros([4, 14, 14, 1]);
     await expect(trainClassifier(model, { images: wrong, labels: [0, 1, 2, 3] })).rejects.toThrow(/\[N, 28, 28, 1\]/);
     await expect(trainClassifier(model, { images: wrong, labels: [0, 1, 2, 12] })).rejects.toThrow(ShapeError);

@@ -49,11 +49,18 @@ export interface TrainClassifierOptions {
   /** More tfjs callbacks. */
   callbacks?: tf.Callback[];
   /**
-   * Compile the model here (default: when it is not compiled yet or an optimizer
-   * or learning rate is given): categorical cross-entropy for a softmax output,
+   * Compile the model here (default: when it is not compiled yet or an optimizer,
+   * learning rate or label smoothing is given): categorical cross-entropy for a softmax output,
    * binary cross-entropy for one sigmoid unit, metric accuracy.
    */
   compile?: boolean;
+  /**
+   * Label smoothing ε in [0, 1), as Keras' `label_smoothing`: the loss compares the
+   * output with (1 − ε)·one-hot + ε/K (K classes; K = 2 for one sigmoid unit).
+   * Part of the loss, so validation loss is smoothed too; accuracy is not affected.
+   * Needs the model compiled here. Default 0.
+   */
+  labelSmoothing?: number;
 }
 
 export interface TrainClassifierResult {
@@ -213,15 +220,32 @@ function checkInputShape(model: tf.LayersModel, inputs: tf.Tensor, argument: str
 
 function compileIfNeeded(model: tf.LayersModel, options: TrainClassifierOptions, binary: boolean): void {
   const compiled = (model as unknown as { optimizer?: tf.Optimizer }).optimizer !== undefined;
-  const wanted = options.compile ?? (!compiled || options.optimizer !== undefined || options.learningRate !== undefined);
+  const wanted = options.compile ?? (!compiled || options.optimizer !== undefined || options.learningRate !== undefined || options.labelSmoothing !== undefined);
+  const epsilon = options.labelSmoothing;
+  if (epsilon !== undefined && !(typeof epsilon === 'number' && epsilon >= 0 && epsilon < 1)) {
+    throw new InvalidArgumentError('labelSmoothing', 'a number in [0, 1)', epsilon);
+  }
   if (!wanted) {
     if (!compiled) throw new InvalidArgumentError('compile', 'true for a model that is not compiled yet', false);
+    // The loss is fixed at compile time: silently training without the asked smoothing would be wrong.
+    if (epsilon) throw new InvalidArgumentError('labelSmoothing', 'compile: true (the loss is set when the model is compiled)', 'compile: false');
     return;
   }
   const optimizer = makeOptimizer(options.optimizer ?? 'adam', options.learningRate);
-  model.compile({ optimizer, loss: binary ? 'binaryCrossentropy' : 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const loss = epsilon ? smoothedCrossentropy(epsilon, binary) : binary ? 'binaryCrossentropy' : 'categoricalCrossentropy';
+  model.compile({ optimizer, loss, metrics: ['accuracy'] });
   // An optimizer made here belongs to the model: model.dispose() then frees its state too.
   if (typeof options.optimizer !== 'object') (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+}
+
+/** Cross-entropy against smoothed targets (Keras' label_smoothing); the targets stay one-hot for the accuracy metric. */
+function smoothedCrossentropy(epsilon: number, binary: boolean): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor {
+  return (yTrue, yPred) =>
+    tf.tidy(() => {
+      const classes = binary ? 2 : (yTrue.shape[yTrue.rank - 1] as number);
+      const smoothed = tf.add(tf.mul(yTrue, 1 - epsilon), epsilon / classes);
+      return binary ? tf.metrics.binaryCrossentropy(smoothed, yPred) : tf.metrics.categoricalCrossentropy(smoothed, yPred);
+    });
 }
 
 /** A tfjs optimizer from a name and learning rate (Keras defaults: adam/rmsprop 0.001, sgd 0.01). */
