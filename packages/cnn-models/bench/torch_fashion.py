@@ -113,6 +113,7 @@ def main() -> None:
     p.add_argument('--cutout', type=float, default=0.0, help='side of an erased square as a fraction of 28, centred on a uniform pixel, clipped')
     p.add_argument('--cutout-probability', type=float, default=0.5)
     p.add_argument('--l2', type=float, default=0.0, help="Keras l2(r) on the convolution and Dense kernels: r * sum(w^2) added to the loss")
+    p.add_argument('--loss', choices=['logits', 'tfjs'], default='logits', help="tfjs: cross-entropy as tfjs-layers computes it from the softmax output (renormalised, clipped to [1e-7, 1 - 1e-7], log)")
     p.add_argument('--out', help='write per-epoch test accuracy as JSON here')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -155,7 +156,14 @@ def main() -> None:
         order = rng.permutation(len(x_train))
         for i in range(0, len(order), args.batch):
             idx = order[i:i + args.batch]
-            loss = F.cross_entropy(net(torch.from_numpy(augment(x_train[idx]))), torch.from_numpy(y_train[idx]), label_smoothing=args.label_smoothing)
+            logits, labels = net(torch.from_numpy(augment(x_train[idx]))), torch.from_numpy(y_train[idx])
+            if args.loss == 'tfjs':
+                q = F.softmax(logits, 1)
+                q = torch.clamp(q / q.sum(1, keepdim=True), 1e-7, 1 - 1e-7)
+                target = F.one_hot(labels, 10).float() * (1 - args.label_smoothing) + args.label_smoothing / 10
+                loss = -(target * torch.log(q)).sum(1).mean()
+            else:
+                loss = F.cross_entropy(logits, labels, label_smoothing=args.label_smoothing)
             if args.l2:
                 loss = loss + args.l2 * sum((w ** 2).sum() for w in kernels)
             optimizer.zero_grad()
