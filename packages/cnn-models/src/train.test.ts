@@ -121,9 +121,10 @@ describe('trainClassifier', () => {
 
   it('labelSmoothing trains on (1 - e) one-hot + e / K: validation loss matches a hand computation', async () => {
     const epsilon = 0.2;
+    const before = tf.memory().numTensors;
     const model = mlp({ hiddenUnits: [16], seed: 12 });
     const result = await trainClassifier(model, train, { epochs: 1, batchSize: 100, seed: 12, labelSmoothing: epsilon, validationData: test, ...quiet });
-    const p = (model.predict(test.images) as tf.Tensor2D).arraySync();
+    const p = tf.tidy(() => (model.predict(test.images) as tf.Tensor2D).arraySync());
     const ids = (test.labels as tf.Tensor).arraySync() as number[];
     // Cross-entropy against the smoothed targets, averaged over the test images.
     const handLoss = p.reduce((sum, row, i) => sum - row.reduce((s, q, k) => s + ((k === ids[i] ? 1 - epsilon : 0) + epsilon / 10) * Math.log(q), 0), 0) / p.length;
@@ -133,7 +134,8 @@ describe('trainClassifier', () => {
     // Accuracy still compares with the one-hot labels.
     const accuracy = p.filter((row, i) => row.indexOf(Math.max(...row)) === ids[i]).length / p.length;
     expect(result.history.metrics.val_acc![0]!).toBeCloseTo(accuracy, 5);
-    model.dispose();
+    model.dispose(); // with the optimizer made for it: nothing of the smoothed loss is left behind
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('labelSmoothing on one sigmoid unit smooths towards 1/2, as Keras does', async () => {

@@ -50,7 +50,7 @@ export interface TrainClassifierOptions {
   callbacks?: tf.Callback[];
   /**
    * Compile the model here (default: when it is not compiled yet or an optimizer,
-   * learning rate or label smoothing is given): categorical cross-entropy for a softmax output,
+   * learning rate or a non-zero label smoothing is given): categorical cross-entropy for a softmax output,
    * binary cross-entropy for one sigmoid unit, metric accuracy.
    */
   compile?: boolean;
@@ -220,7 +220,7 @@ function checkInputShape(model: tf.LayersModel, inputs: tf.Tensor, argument: str
 
 function compileIfNeeded(model: tf.LayersModel, options: TrainClassifierOptions, binary: boolean): void {
   const compiled = (model as unknown as { optimizer?: tf.Optimizer }).optimizer !== undefined;
-  const wanted = options.compile ?? (!compiled || options.optimizer !== undefined || options.learningRate !== undefined || options.labelSmoothing !== undefined);
+  const wanted = options.compile ?? (!compiled || options.optimizer !== undefined || options.learningRate !== undefined || (options.labelSmoothing ?? 0) > 0);
   const epsilon = options.labelSmoothing;
   if (epsilon !== undefined && !(typeof epsilon === 'number' && epsilon >= 0 && epsilon < 1)) {
     throw new InvalidArgumentError('labelSmoothing', 'a number in [0, 1)', epsilon);
