@@ -58,7 +58,8 @@ export interface TrainClassifierOptions {
    * Label smoothing ε in [0, 1), as Keras' `label_smoothing`: the loss compares the
    * output with (1 − ε)·one-hot + ε/K (K classes; K = 2 for one sigmoid unit).
    * Part of the loss, so validation loss is smoothed too; accuracy is not affected.
-   * Needs the model compiled here. Default 0.
+   * Needs the model compiled here. Default 0. tfjs saves only named losses: a model saved
+   * with its optimizer after smoothed training loads without a loss, so pass the option again.
    */
   labelSmoothing?: number;
 }
