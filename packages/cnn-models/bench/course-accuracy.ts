@@ -106,7 +106,7 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
     batchSize,
     learningRate,
     learningRateSchedule: schedule,
-    ...(labelSmoothing ? { labelSmoothing } : {}),
+    labelSmoothing,
     ...(values['no-augment'] ? {} : { augment: flip ? randomShiftAndFlip(2) : randomShift(2) }),
     seed,
     progress: { mode: 'lines' },

@@ -147,7 +147,7 @@ describe('trainClassifier', () => {
     const binaryTrain = { images: train.images, labels: odd(train.labels as tf.Tensor) };
     const binaryTest = { images: test.images, labels: odd(test.labels as tf.Tensor) };
     const result = await trainClassifier(model, binaryTrain, { epochs: 1, batchSize: 100, seed: 3, labelSmoothing: epsilon, validationData: binaryTest, ...quiet });
-    const p = (model.predict(test.images) as tf.Tensor2D).arraySync().map((row) => row[0]!);
+    const p = tf.tidy(() => (model.predict(test.images) as tf.Tensor2D).arraySync()).map((row) => row[0]!);
     const handLoss = p.reduce((sum, q, i) => {
       const y = binaryTest.labels[i]! * (1 - epsilon) + epsilon / 2;
       return sum - (y * Math.log(q) + (1 - y) * Math.log(1 - q));

@@ -221,11 +221,11 @@ function checkInputShape(model: tf.LayersModel, inputs: tf.Tensor, argument: str
 
 function compileIfNeeded(model: tf.LayersModel, options: TrainClassifierOptions, binary: boolean): void {
   const compiled = (model as unknown as { optimizer?: tf.Optimizer }).optimizer !== undefined;
-  const wanted = options.compile ?? (!compiled || options.optimizer !== undefined || options.learningRate !== undefined || (options.labelSmoothing ?? 0) > 0);
   const epsilon = options.labelSmoothing;
   if (epsilon !== undefined && !(typeof epsilon === 'number' && epsilon >= 0 && epsilon < 1)) {
     throw new InvalidArgumentError('labelSmoothing', 'a number in [0, 1)', epsilon);
   }
+  const wanted = options.compile ?? (!compiled || options.optimizer !== undefined || options.learningRate !== undefined || Boolean(epsilon));
   if (!wanted) {
     if (!compiled) throw new InvalidArgumentError('compile', 'true for a model that is not compiled yet', false);
     // The loss is fixed at compile time: silently training without the asked smoothing would be wrong.
