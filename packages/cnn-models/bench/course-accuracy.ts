@@ -1,6 +1,6 @@
 // pnpm bench [-- --task mnist|fashion|all] [--epochs N] [--backend wasm|cpu] [--train-limit N]
 //             [--batch-size N] [--decay r] [--schedule exp|cosine] [--lr r] [--no-augment] [--no-flip]
-//             [--label-smoothing e] [--seed N] [--name results-file-stem]   (schedule, lr, decay: defaults per task, below)
+//             [--label-smoothing e] [--l2 r] [--seed N] [--name results-file-stem]   (schedule, lr, decay: defaults per task, below)
 //
 // mnist:   courseCnn on mnistSample() (8,000 train / 2,000 test, the 10,000 digits of the `mnist` npm
 //          package), 30 epochs of Adam 1e-3 decaying x0.9 per epoch, ±2 px shift augmentation. Target: >= 98.5% test accuracy.
@@ -33,10 +33,12 @@ const { values } = parseArgs({
     'no-augment': { type: 'boolean', default: false },
     'no-flip': { type: 'boolean', default: false },
     'label-smoothing': { type: 'string' },
+    l2: { type: 'string' },
     name: { type: 'string' },
   },
 });
 const seed = Number(values.seed);
+const l2 = values.l2 ? Number(values.l2) : 0;
 const backendName = values.backend as 'wasm' | 'cpu';
 const selection = await initBackend({ backend: backendName, seed });
 let kernelNote = 'stock cpu kernels (the filter gradient is a scalar loop: expect hours)';
@@ -86,7 +88,7 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   const flip = settings.flip && !values['no-flip'];
   const augment = values['no-augment'] ? 'none' : flip ? 'shift 2 px + flip' : 'shift 2 px';
   const labelSmoothing = values['label-smoothing'] ? Number(values['label-smoothing']) : 0;
-  const recipe = { schedule: scheduleName, learningRate, ...(scheduleName === 'exp' ? { decay } : {}), augment, ...(labelSmoothing ? { labelSmoothing } : {}) };
+  const recipe = { schedule: scheduleName, learningRate, ...(scheduleName === 'exp' ? { decay } : {}), augment, ...(labelSmoothing ? { labelSmoothing } : {}), ...(l2 ? { l2 } : {}) };
   console.log(`${task}: ${model.name} (${model.countParams().toLocaleString('en')} parameters), ${train.images.shape[0]} train / ${data.test.images.shape[0]} test, ${epochs} epochs`);
   // The test set is passed as validation data only to log test accuracy after every epoch (nothing is
   // selected or stopped on it); each epoch's figures are written at once, so a cut-off run still reports.
@@ -157,7 +159,7 @@ for (const task of tasks) {
   if (task === 'mnist') {
     await runTask('mnist', () => courseCnn({ seed, name: 'course_cnn' }), () => mnistSample(), { epochs: 30, batchSize: 64, target: 0.985, schedule: 'exp', learningRate: 1e-3, decay: 0.9, flip: false });
   } else if (task === 'fashion') {
-    await runTask('fashion', () => miniResnet({ seed }), () => fashionMnist(), { epochs: 13, batchSize: 128, target: 0.935, schedule: 'cosine', learningRate: 2e-3, decay: 0.72, flip: true });
+    await runTask('fashion', () => miniResnet({ seed, l2 }), () => fashionMnist(), { epochs: 13, batchSize: 128, target: 0.935, schedule: 'cosine', learningRate: 2e-3, decay: 0.72, flip: true });
   } else {
     throw new Error(`--task: expected mnist, fashion or all, found ${task}`);
   }

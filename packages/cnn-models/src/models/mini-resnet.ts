@@ -1,6 +1,6 @@
 import { tf } from '@deepcourse/backend';
 import { LayerSeeds } from '../layers/seeded-initializers.js';
-import { checkIntegerList, checkPositiveInteger, checkRate, checkShape, outputHead, type BuilderOptions } from './options.js';
+import { checkIntegerList, checkNonNegative, checkPositiveInteger, checkRate, checkShape, outputHead, type BuilderOptions } from './options.js';
 
 export interface MiniResnetOptions extends BuilderOptions {
   /** Default [28, 28, 1]. */
@@ -11,6 +11,11 @@ export interface MiniResnetOptions extends BuilderOptions {
   blocksPerStage?: number;
   /** Dropout between global average pooling and the output (default 0). */
   dropout?: number;
+  /**
+   * Weight decay as Keras' `l2(r)`: r·Σw² of every convolution and classifier kernel is added to the
+   * training loss (default 0: none). Batch-norm parameters are not decayed. Keras' CIFAR ResNet uses 1e-4.
+   */
+  l2?: number;
   numClasses?: number;
 }
 
@@ -28,6 +33,8 @@ export function miniResnet(options: MiniResnetOptions = {}): tf.LayersModel {
   const stageFilters = checkIntegerList(options.stageFilters ?? [16, 32, 64], 'stageFilters');
   const blocksPerStage = checkPositiveInteger(options.blocksPerStage ?? 2, 'blocksPerStage');
   const dropout = checkRate(options.dropout ?? 0, 'dropout');
+  const l2 = checkNonNegative(options.l2 ?? 0, 'l2');
+  const regularizer = () => (l2 > 0 ? { kernelRegularizer: tf.regularizers.l2({ l2 }) } : {});
   const head = outputHead(options.numClasses ?? 10);
   const seeds = new LayerSeeds(options.seed);
 
@@ -39,7 +46,7 @@ export function miniResnet(options: MiniResnetOptions = {}): tf.LayersModel {
     const centred = strides > 1 && kernelSize > 1;
     const input = centred ? (tf.layers.zeroPadding2d({ padding: (kernelSize - 1) / 2, name: `${name}_pad` }).apply(x) as tf.SymbolicTensor) : x;
     return tf.layers
-      .conv2d({ filters, kernelSize, strides, padding: centred ? 'valid' : 'same', useBias: false, kernelInitializer: seeds.heNormal(), name })
+      .conv2d({ filters, kernelSize, strides, padding: centred ? 'valid' : 'same', useBias: false, kernelInitializer: seeds.heNormal(), ...regularizer(), name })
       .apply(input) as tf.SymbolicTensor;
   };
   const bn = (x: tf.SymbolicTensor, name: string) => tf.layers.batchNormalization({ name }).apply(x) as tf.SymbolicTensor;
@@ -62,7 +69,7 @@ export function miniResnet(options: MiniResnetOptions = {}): tf.LayersModel {
   x = tf.layers.globalAveragePooling2d({ name: 'global_avg_pool' }).apply(x) as tf.SymbolicTensor;
   if (dropout > 0) x = tf.layers.dropout({ rate: dropout, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const output = tf.layers
-    .dense({ units: head.units, activation: head.activation, kernelInitializer: seeds.glorotUniform(), name: 'classifier' })
+    .dense({ units: head.units, activation: head.activation, kernelInitializer: seeds.glorotUniform(), ...regularizer(), name: 'classifier' })
     .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: options.name ?? 'mini_resnet' });
 }

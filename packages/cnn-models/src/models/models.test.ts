@@ -113,6 +113,35 @@ describe('builders', () => {
     model.dispose();
   });
 
+  it('miniResnet l2: one SGD step shrinks every conv and classifier kernel by 2·lr·r·w more than without it, batch norm untouched', async () => {
+    const [r, lr] = [0.05, 0.1];
+    const options = { seed: 4, inputShape: [8, 8, 1], stageFilters: [2, 3], blocksPerStage: 1 };
+    const [decayed, plain] = [miniResnet({ ...options, l2: r }), miniResnet(options)];
+    const initial = plain.weights.map((w) => ({ name: w.name, values: w.read().dataSync().slice() }));
+    const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 5);
+    const y = tf.oneHot(tf.tensor1d([0, 3, 7, 9], 'int32'), 10);
+    const before = tf.memory().numTensors;
+    for (const model of [decayed, plain]) {
+      model.compile({ optimizer: tf.train.sgd(lr), loss: 'categoricalCrossentropy' });
+      await model.fit(x, y, { batchSize: 4, epochs: 1, shuffle: false, verbose: 0 });
+    }
+    // The data gradient is the same for both (same start), so the difference is the decay term alone.
+    const [after, reference] = [decayed.getWeights(), plain.getWeights()];
+    let kernels = 0;
+    initial.forEach(({ name, values }, i) => {
+      const difference = Array.from(after[i]!.dataSync(), (v, j) => v - reference[i]!.dataSync()[j]!);
+      const isKernel = /kernel/.test(name);
+      kernels += isKernel ? 1 : 0;
+      difference.forEach((d, j) => expect(d).toBeCloseTo(isKernel ? -2 * lr * r * values[j]! : 0, 5));
+    });
+    expect(kernels).toBe(7); // stem, 2 + 2 block convs, the stage-2 projection, classifier
+    expect(() => miniResnet({ l2: -1 })).toThrow(/l2/);
+    tf.dispose([x, y]);
+    decayed.dispose();
+    plain.dispose();
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+  });
+
   it('bad options are typed errors naming the option', () => {
     expect(() => mlp({ width: 0 })).toThrow(InvalidArgumentError);
     expect(() => mlp({ width: 0 })).toThrow(/width/);

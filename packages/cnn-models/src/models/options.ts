@@ -22,6 +22,13 @@ export function checkRate(value: unknown, argument: string): number {
   return value;
 }
 
+export function checkNonNegative(value: unknown, argument: string): number {
+  if (typeof value !== 'number' || !(value >= 0 && Number.isFinite(value))) {
+    throw new InvalidArgumentError(argument, 'a finite number >= 0', value);
+  }
+  return value;
+}
+
 export function checkShape(value: unknown, argument: string, rank?: number): number[] {
   if (
     !Array.isArray(value) ||
