@@ -116,13 +116,14 @@ describe('builders', () => {
   it('miniResnet l2: one SGD step shrinks every conv and classifier kernel by 2·lr·r·w more than without it, batch norm untouched', async () => {
     const [r, lr] = [0.05, 0.1];
     const options = { seed: 4, inputShape: [8, 8, 1], stageFilters: [2, 3], blocksPerStage: 1 };
+    const start = tf.memory().numTensors;
     const [decayed, plain] = [miniResnet({ ...options, l2: r }), miniResnet(options)];
     const initial = plain.weights.map((w) => ({ name: w.name, values: w.read().dataSync().slice() }));
     const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 5);
-    const y = tf.oneHot(tf.tensor1d([0, 3, 7, 9], 'int32'), 10);
-    const before = tf.memory().numTensors;
-    for (const model of [decayed, plain]) {
-      model.compile({ optimizer: tf.train.sgd(lr), loss: 'categoricalCrossentropy' });
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 3, 7, 9], 'int32'), 10));
+    const optimizers = [tf.train.sgd(lr), tf.train.sgd(lr)];
+    for (const [i, model] of [decayed, plain].entries()) {
+      model.compile({ optimizer: optimizers[i]!, loss: 'categoricalCrossentropy' });
       await model.fit(x, y, { batchSize: 4, epochs: 1, shuffle: false, verbose: 0 });
     }
     // The data gradient is the same for both (same start), so the difference is the decay term alone.
@@ -137,9 +138,10 @@ describe('builders', () => {
     expect(kernels).toBe(7); // stem, 2 + 2 block convs, the stage-2 projection, classifier
     expect(() => miniResnet({ l2: -1 })).toThrow(/l2/);
     tf.dispose([x, y]);
+    optimizers.forEach((o) => o.dispose());
     decayed.dispose();
     plain.dispose();
-    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+    expect(tf.memory().numTensors).toBe(start);
   });
 
   it('bad options are typed errors naming the option', () => {
