@@ -71,11 +71,11 @@ describe('inspection', () => {
 });
 
 describe('save and load', () => {
-  it('a saved-and-loaded courseCnn and miniResnet predict identically', async () => {
+  it('a saved-and-loaded courseCnn and miniResnet (with l2) predict identically', async () => {
     const x = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 5);
     for (const [name, model] of [
       ['cnn', courseCnn({ seed: 3 })],
-      ['resnet', miniResnet({ seed: 4, stageFilters: [4, 8], blocksPerStage: 1 })],
+      ['resnet', miniResnet({ seed: 4, stageFilters: [4, 8], blocksPerStage: 1, l2: 1e-4 })],
     ] as const) {
       await saveModel(model, join(dir, name));
       const loaded = await loadModel(join(dir, name));
@@ -83,6 +83,8 @@ describe('save and load', () => {
       const b = tf.tidy(() => Array.from((loaded.predict(x) as tf.Tensor).dataSync()));
       expect(b).toEqual(a);
       expect(loaded.countParams()).toBe(model.countParams());
+      // The weight decay survives the round trip, so a reloaded model trains with it too.
+      if (name === 'resnet') expect(loaded.getLayer('classifier').getConfig().kernelRegularizer).toEqual({ className: 'L1L2', config: { l1: 0, l2: 1e-4 } });
       model.dispose();
       loaded.dispose();
     }
