@@ -1,6 +1,7 @@
 import { InvalidArgumentError, tf } from '@deepcourse/backend';
 import { maxout } from './layers/maxout.js';
 import type { LayerSeeds } from './layers/seeded-initializers.js';
+import { checkNonNegative, checkPositiveInteger } from './models/options.js';
 
 /** The hidden-layer activations of the course. */
 export type ActivationName = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'maxout';
@@ -43,10 +44,8 @@ export function resolveActivation(spec: ActivationSpec, argument = 'activation')
     throw new InvalidArgumentError(argument, `one of ${names.join(', ')} (or { name, alpha | pieces })`, spec);
   }
   const options = typeof spec === 'object' ? (spec as { alpha?: number; pieces?: number }) : {};
-  const alpha = options.alpha ?? (name === 'elu' ? DEFAULT_ELU_ALPHA : DEFAULT_LEAKY_SLOPE);
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) throw new InvalidArgumentError(`${argument}.alpha`, 'a finite number >= 0', options.alpha);
-  const pieces = options.pieces ?? DEFAULT_MAXOUT_PIECES;
-  if (!Number.isInteger(pieces) || pieces < 1) throw new InvalidArgumentError(`${argument}.pieces`, 'a positive integer', options.pieces);
+  const alpha = checkNonNegative(options.alpha ?? (name === 'elu' ? DEFAULT_ELU_ALPHA : DEFAULT_LEAKY_SLOPE), `${argument}.alpha`);
+  const pieces = checkPositiveInteger(options.pieces ?? DEFAULT_MAXOUT_PIECES, `${argument}.pieces`);
   return { name: name as ActivationName, alpha, pieces };
 }
 

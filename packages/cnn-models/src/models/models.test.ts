@@ -130,13 +130,13 @@ describe('builders', () => {
     const [after, reference] = [decayed.getWeights(), plain.getWeights()];
     let kernels = 0;
     initial.forEach(({ name, values }, i) => {
-      const difference = Array.from(after[i]!.dataSync(), (v, j) => v - reference[i]!.dataSync()[j]!);
+      const plainValues = reference[i]!.dataSync();
+      const difference = Array.from(after[i]!.dataSync(), (v, j) => v - plainValues[j]!);
       const isKernel = /kernel/.test(name);
       kernels += isKernel ? 1 : 0;
       difference.forEach((d, j) => expect(d).toBeCloseTo(isKernel ? -2 * lr * r * values[j]! : 0, 5));
     });
     expect(kernels).toBe(7); // stem, 2 + 2 block convs, the stage-2 projection, classifier
-    expect(() => miniResnet({ l2: -1 })).toThrow(/l2/);
     tf.dispose([x, y]);
     optimizers.forEach((o) => o.dispose());
     decayed.dispose();
@@ -150,6 +150,9 @@ describe('builders', () => {
     expect(() => courseCnn({ inputShape: [28, 28] })).toThrow(/inputShape/);
     expect(() => courseCnn({ dropout: [0.25, 1.5] })).toThrow(/dropout\[1\]/);
     expect(() => mlp({ activation: 'swish' as never })).toThrow(/activation/);
+    expect(() => mlp({ activation: { name: 'elu', alpha: -1 } })).toThrow('activation.alpha: expected a finite number >= 0, found -1');
+    expect(() => mlp({ activation: { name: 'maxout', pieces: 1.5 } })).toThrow('activation.pieces: expected a positive integer, found 1.5');
     expect(() => miniResnet({ numClasses: 0 })).toThrow(/numClasses/);
+    expect(() => miniResnet({ l2: -1 })).toThrow(/l2/);
   });
 });
