@@ -1,25 +1,31 @@
 // pnpm bench [-- --task mnist|fashion|all] [--epochs N] [--backend wasm|cpu] [--train-limit N]
 //             [--batch-size N] [--decay r] [--schedule exp|cosine] [--lr r] [--no-augment] [--no-flip]
-//             [--label-smoothing e] [--l2 r] [--seed N] [--name results-file-stem]   (schedule, lr, decay: defaults per task, below)
+//             [--label-smoothing e] [--l2 r] [--optimizer adam|sgd] [--seed N] [--workers N] [--name results-file-stem]
+//             (schedule, lr, decay: defaults per task, below; sgd = Nesterov momentum 0.9)
 //
 // mnist:   courseCnn on mnistSample() (8,000 train / 2,000 test, the 10,000 digits of the `mnist` npm
 //          package), 30 epochs of Adam 1e-3 decaying x0.9 per epoch, ±2 px shift augmentation. Target: >= 98.5% test accuracy.
 // fashion: miniResnet on Fashion-MNIST (Debian's dataset-fashion-mnist, 60,000 / 10,000), 13 epochs of Adam
 //          from 2e-3 on a cosine to 0, ±2 px shifts and left-right flips. Target: >= 93.5%. About two and a half
 //          hours on one wasm thread; --train-limit runs a subset.
+// --workers N: data-parallel training in N worker threads (runDataParallel of @deepcourse/backend/node), each on
+//          its shard with batchSize / N examples per step, gradients averaged every step; worker 0 validates,
+//          evaluates and writes the results.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, resolveLogs, tf } from '@deepcourse/backend';
-import { saveModel } from '@deepcourse/backend/node';
+import { dataParallelWorker, isDataParallelWorker, runDataParallel, saveModel, type DataParallelWorker } from '@deepcourse/backend/node';
 import { mnistSample, fashionMnist } from '@deepcourse/datasets/node';
 import { cosineDecay, courseCnn, evaluateClassifier, exponentialDecay, formatClassificationReport, miniResnet, trainClassifier, type ClassificationData } from '../src/index.js';
 import { readClassificationData } from '../src/data.js';
 import { randomShift, randomShiftAndFlip } from './shift-augmentation.js';
 
+// A data-parallel worker gets its arguments from the parent that started it.
+const parallel: DataParallelWorker<{ args: string[] }> | undefined = isDataParallelWorker() ? dataParallelWorker() : undefined;
+const args = parallel?.data.args ?? process.argv.slice(2).filter((a) => a !== '--'); // pnpm forwards the `--` of `pnpm bench -- --task mnist`
 const { values } = parseArgs({
-  // pnpm forwards the `--` of `pnpm bench -- --task mnist`; drop it.
-  args: process.argv.slice(2).filter((a) => a !== '--'),
+  args,
   options: {
     task: { type: 'string', default: 'mnist' },
     epochs: { type: 'string' },
@@ -34,9 +40,21 @@ const { values } = parseArgs({
     'no-flip': { type: 'boolean', default: false },
     'label-smoothing': { type: 'string' },
     l2: { type: 'string' },
+    workers: { type: 'string', default: '1' },
+    optimizer: { type: 'string', default: 'adam' },
     name: { type: 'string' },
   },
 });
+if (values.optimizer !== 'adam' && values.optimizer !== 'sgd') throw new Error(`--optimizer: expected adam or sgd, found ${values.optimizer}`);
+const workers = Number(values.workers);
+if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers: expected a positive integer, found ${values.workers}`);
+// Only worker 0 (or the single process) logs, validates, evaluates and writes.
+const reporting = (parallel?.rank ?? 0) === 0;
+if (workers > 1 && !parallel) {
+  const reports = await runDataParallel<BenchRow[]>(new URL(import.meta.url), { workers, data: { args } });
+  printTable(reports[0] ?? []);
+  process.exit(0);
+}
 const seed = Number(values.seed);
 const l2 = values.l2 ? Number(values.l2) : 0;
 const backendName = values.backend as 'wasm' | 'cpu';
@@ -49,7 +67,7 @@ if (selection.backend === 'wasm') {
   }
   kernelNote = 'wasm with the training kernels of @deepcourse/backend';
 }
-console.log(`backend ${selection.backend}: ${kernelNote}`);
+if (reporting) console.log(`backend ${selection.backend}: ${kernelNote}`);
 
 interface BenchRow {
   task: string;
@@ -74,10 +92,13 @@ function limit<T extends ClassificationData & { images: tf.Tensor; labels: tf.Te
 
 async function runTask(task: string, build: () => tf.LayersModel, load: () => Promise<{ train: ClassificationData & { images: tf.Tensor; labels: tf.Tensor; classNames: readonly string[] }; test: ClassificationData & { images: tf.Tensor; labels: tf.Tensor } }>, settings: { epochs: number; batchSize: number; target: number; schedule: 'exp' | 'cosine'; learningRate: number; decay: number; flip: boolean }) {
   const data = await load();
-  const train = limit(data.train, values['train-limit'] ? Number(values['train-limit']) : undefined);
+  const limited = limit(data.train, values['train-limit'] ? Number(values['train-limit']) : undefined);
+  // Each data-parallel worker trains on its own seeded share of the training set.
+  const train = parallel ? shard(limited, parallel) : limited;
   const model = build();
   const epochs = values.epochs ? Number(values.epochs) : settings.epochs;
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : settings.batchSize;
+  if (batchSize % workers !== 0) throw new Error(`--batch-size ${batchSize} does not split evenly over ${workers} workers`);
   const decay = values.decay ? Number(values.decay) : settings.decay;
   const stem = values.name ?? task;
   const learningRate = values.lr ? Number(values.lr) : settings.learningRate;
@@ -88,8 +109,8 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   const flip = settings.flip && !values['no-flip'];
   const augment = values['no-augment'] ? 'none' : flip ? 'shift 2 px + flip' : 'shift 2 px';
   const labelSmoothing = values['label-smoothing'] ? Number(values['label-smoothing']) : 0;
-  const recipe = { schedule: scheduleName, learningRate, ...(scheduleName === 'exp' ? { decay } : {}), augment, ...(labelSmoothing ? { labelSmoothing } : {}), ...(l2 ? { l2 } : {}) };
-  console.log(`${task}: ${model.name} (${model.countParams().toLocaleString('en')} parameters), ${train.images.shape[0]} train / ${data.test.images.shape[0]} test, ${epochs} epochs`);
+  const recipe = { optimizer: values.optimizer === 'sgd' ? 'nesterov momentum 0.9' : 'adam', schedule: scheduleName, learningRate, ...(scheduleName === 'exp' ? { decay } : {}), augment, ...(labelSmoothing ? { labelSmoothing } : {}), ...(l2 ? { l2 } : {}) };
+  if (reporting) console.log(`${task}: ${model.name} (${model.countParams().toLocaleString('en')} parameters), ${limited.images.shape[0]} train / ${data.test.images.shape[0]} test, ${epochs} epochs${workers > 1 ? `, ${workers} data-parallel workers` : ''}`);
   // The test set is passed as validation data only to log test accuracy after every epoch (nothing is
   // selected or stopped on it); each epoch's figures are written at once, so a cut-off run still reports.
   await mkdir('bench-results', { recursive: true });
@@ -98,21 +119,32 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   const recorder = new (class extends tf.Callback {
     override async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
       partial.push({ epoch: epoch + 1, elapsedSeconds: Math.round((Date.now() - started) / 1000), ...(await resolveLogs(logs)) });
-      await writeFile(join('bench-results', `${stem}.partial.json`), JSON.stringify({ task, epochs, batchSize, ...recipe, backend: selection.backend, kernels: kernelNote, seed, perEpoch: partial }, null, 2));
+      await writeFile(join('bench-results', `${stem}.partial.json`), JSON.stringify({ task, epochs, batchSize, workers, ...recipe, backend: selection.backend, kernels: kernelNote, seed, perEpoch: partial }, null, 2));
     }
   })();
+  // Data-parallel: Adam on the gradients averaged over the workers (and their batch-norm statistics), which
+  // keeps every worker's weights equal; worker k > 0 draws its shuffles and augmentations from its own seed.
+  const optimizer = values.optimizer === 'sgd' ? tf.train.momentum(learningRate, 0.9, true) : tf.train.adam(learningRate);
+  const allReduce = parallel?.allReduceOptimizer(optimizer, { synchronise: model.nonTrainableWeights });
   const result = await trainClassifier(model, train, {
-    validationData: data.test,
-    callbacks: [recorder],
+    ...(reporting ? { validationData: data.test } : {}),
+    callbacks: reporting ? [recorder] : [],
+    optimizer: allReduce ?? optimizer,
+    ...(allReduce ? { callbacks: [allReduce.callback, ...(reporting ? [recorder] : [])] } : {}),
     epochs,
-    batchSize,
+    batchSize: batchSize / workers,
     learningRate,
     learningRateSchedule: schedule,
     labelSmoothing,
     ...(values['no-augment'] ? {} : { augment: flip ? randomShiftAndFlip(2) : randomShift(2) }),
-    seed,
-    progress: { mode: 'lines' },
+    seed: seed + 1_000_003 * (parallel?.rank ?? 0),
+    progress: reporting ? { mode: 'lines' } : false,
   });
+  if (!reporting) {
+    model.dispose();
+    (allReduce ?? optimizer).dispose();
+    return;
+  }
   const evaluation = await evaluateClassifier(model, data.test, { classNames: data.train.classNames });
   console.log(formatClassificationReport(evaluation));
   // Reported beside the plain figure, never as it: the mean of the softmax on each image and its mirror.
@@ -125,7 +157,7 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
     task,
     model: model.name,
     params: model.countParams(),
-    train: train.images.shape[0] as number,
+    train: limited.images.shape[0] as number,
     test: data.test.images.shape[0] as number,
     epochs: result.epochsRun,
     secondsPerEpoch: Math.round(secondsPerEpoch * 10) / 10,
@@ -138,10 +170,18 @@ async function runTask(task: string, build: () => tf.LayersModel, load: () => Pr
   await mkdir('bench-results', { recursive: true });
   await writeFile(
     join('bench-results', `${stem}.json`),
-    JSON.stringify({ ...rows.at(-1), batchSize, ...recipe, backend: selection.backend, kernels: kernelNote, seed, history: result.history, evaluation, date: new Date().toISOString() }, null, 2),
+    JSON.stringify({ ...rows.at(-1), batchSize, workers, ...recipe, backend: selection.backend, kernels: kernelNote, seed, history: result.history, evaluation, date: new Date().toISOString() }, null, 2),
   );
   model.dispose();
-  tf.dispose([data.train.images, data.train.labels, data.test.images, data.test.labels, train.images, train.labels]);
+  (allReduce ?? optimizer).dispose();
+  tf.dispose([data.train.images, data.train.labels, data.test.images, data.test.labels, limited.images, limited.labels, train.images, train.labels]);
+}
+
+function shard<T extends ClassificationData & { images: tf.Tensor; labels: tf.Tensor }>(data: T, context: DataParallelWorker<unknown>): T {
+  const indices = tf.tensor1d(context.shard(data.images.shape[0] as number, seed), 'int32');
+  const part = { ...data, images: tf.gather(data.images, indices), labels: tf.gather(data.labels, indices) };
+  indices.dispose();
+  return part;
 }
 
 function flipAveragedAccuracy(model: tf.LayersModel, test: ClassificationData): number {
@@ -165,8 +205,13 @@ for (const task of tasks) {
   }
 }
 
-console.log('\n| task | model | params | train/test | epochs | s/epoch | test accuracy | target |');
-console.log('| --- | --- | ---: | --- | ---: | ---: | ---: | --- |');
-for (const r of rows) {
-  console.log(`| ${r.task} | ${r.model} | ${r.params.toLocaleString('en')} | ${r.train}/${r.test} | ${r.epochs} | ${r.secondsPerEpoch} | ${(r.testAccuracy * 100).toFixed(2)}% | ${(r.target * 100).toFixed(1)}% ${r.met ? 'met' : 'NOT met'} |`);
+if (parallel) parallel.finish(rows);
+else printTable(rows);
+
+function printTable(table: BenchRow[]): void {
+  console.log('\n| task | model | params | train/test | epochs | s/epoch | test accuracy | target |');
+  console.log('| --- | --- | ---: | --- | ---: | ---: | ---: | --- |');
+  for (const r of table) {
+    console.log(`| ${r.task} | ${r.model} | ${r.params.toLocaleString('en')} | ${r.train}/${r.test} | ${r.epochs} | ${r.secondsPerEpoch} | ${(r.testAccuracy * 100).toFixed(2)}% | ${(r.target * 100).toFixed(1)}% ${r.met ? 'met' : 'NOT met'} |`);
+  }
 }

@@ -101,6 +101,8 @@ def main() -> None:
     p.add_argument('--epochs', type=int, default=13)
     p.add_argument('--schedule', choices=['cosine', 'exp'], default='cosine')
     p.add_argument('--lr', type=float, default=2e-3)
+    p.add_argument('--optimizer', choices=['adam', 'sgd'], default='adam', help='sgd: Nesterov momentum (--momentum), as tf.train.momentum(lr, m, true)')
+    p.add_argument('--momentum', type=float, default=0.9)
     p.add_argument('--decay', type=float, default=0.72, help='per-epoch factor of --schedule exp')
     p.add_argument('--batch', type=int, default=128)
     p.add_argument('--shift', type=int, default=2)
@@ -125,7 +127,10 @@ def main() -> None:
     net = mini_resnet([16, 32, 64], 2, args.init, args.padding)
     print('trainable parameters', sum(q.numel() for q in net.parameters()), vars(args), flush=True)
     kernels = [m.weight for m in net.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
-    optimizer = torch.optim.Adam(net.parameters(), lr=args.lr, eps=1e-7)
+    if args.optimizer == 'sgd':
+        optimizer = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=args.momentum, nesterov=True)
+    else:
+        optimizer = torch.optim.Adam(net.parameters(), lr=args.lr, eps=1e-7)
     # Per-epoch factors, as the tfjs bench sets the learning rate at the start of each epoch.
     factor = (lambda e: 0.5 * (1 + math.cos(math.pi * e / args.epochs))) if args.schedule == 'cosine' else (lambda e: args.decay ** e)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)

@@ -13,3 +13,15 @@ export {
   type SaveModelOptions,
 } from './model-files.js';
 export { encodePng, decodePng, writePng, readPng, type DecodePngOptions } from './png.js';
+export {
+  runDataParallel,
+  dataParallelWorker,
+  isDataParallelWorker,
+  shardOf,
+  AllReduceOptimizer,
+  DataParallelError,
+  type RunDataParallelOptions,
+  type DataParallelWorker,
+  type AllReduceOptimizerOptions,
+  type SynchronisedVariable,
+} from './data-parallel.js';
