@@ -37,6 +37,7 @@ export {
   type EarlyStoppingOptions,
   type HistoryJSON,
 } from './callbacks.js';
+export { getLearningRate, setLearningRate } from './learning-rate.js';
 export { accuracy, confusionMatrix, toClassIds, type ClassValues } from './metrics.js';
 export {
   applyColormap,

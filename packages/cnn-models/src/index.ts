@@ -26,11 +26,11 @@ export {
   type ActivationCurves,
 } from './activations.js';
 export { type ClassificationData } from './data.js';
+// Moved to the backend (the data-parallel optimizer needs them too); still exported here.
+export { getLearningRate, setLearningRate } from '@deepcourse/backend';
 export {
   trainClassifier,
   makeOptimizer,
-  getLearningRate,
-  setLearningRate,
   stepDecay,
   exponentialDecay,
   cosineDecay,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, InvalidArgumentError, ShapeError, tf } from '@deepcourse/backend';
+import { getLearningRate, initBackend, InvalidArgumentError, ShapeError, tf } from '@deepcourse/backend';
 import { evaluateClassifier } from './evaluate.js';
 import { mlp } from './models/mlp.js';
 import { expectNoLeak, loadMnistDigits } from './test-utils.js';
-import { cosineDecay, getLearningRate, stepDecay, trainClassifier } from './train.js';
+import { cosineDecay, stepDecay, trainClassifier } from './train.js';
 
 let train: ReturnType<typeof loadMnistDigits>;
 let test: ReturnType<typeof loadMnistDigits>;

@@ -1,10 +1,12 @@
 import {
   earlyStopping as earlyStoppingCallback,
+  getLearningRate,
   historyToJSON,
   InvalidArgumentError,
   nanGuard,
   progressReporter,
   seedStream,
+  setLearningRate,
   ShapeError,
   tf,
   type EarlyStopping,
@@ -268,20 +270,6 @@ export function makeOptimizer(optimizer: 'adam' | 'sgd' | 'rmsprop' | tf.Optimiz
     default:
       throw new InvalidArgumentError('optimizer', "'adam', 'sgd', 'rmsprop' or a tf.Optimizer", optimizer);
   }
-}
-
-/** The learning rate of a tfjs optimizer. */
-export function getLearningRate(optimizer: tf.Optimizer): number {
-  const lr = (optimizer as unknown as { learningRate?: unknown }).learningRate;
-  if (typeof lr !== 'number') throw new InvalidArgumentError('optimizer', 'an optimizer with a numeric learningRate', optimizer.getClassName());
-  return lr;
-}
-
-/** Changes a tfjs optimizer's learning rate in place (SGD and Momentum cache it, so they are told through setLearningRate). */
-export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  const target = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
-  if (typeof target.setLearningRate === 'function') target.setLearningRate(learningRate);
-  else target.learningRate = learningRate;
 }
 
 /** Multiplies the rate by `factor` every `every` epochs: lr0 * factor^floor(epoch / every). */

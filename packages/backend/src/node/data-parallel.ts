@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { DeepcourseError, InvalidArgumentError } from '../errors.js';
+import { getLearningRate, setLearningRate } from '../learning-rate.js';
 import { seedStream } from '../seed.js';
 import { tf } from '../tf.js';
 
@@ -284,15 +285,15 @@ export class AllReduceOptimizer extends tf.Optimizer {
   }
 
   get learningRate(): number {
-    return (this.inner as unknown as { learningRate: number }).learningRate;
+    return getLearningRate(this.inner);
   }
 
   set learningRate(rate: number) {
-    setInnerLearningRate(this.inner, rate);
+    setLearningRate(this.inner, rate);
   }
 
   setLearningRate(rate: number): void {
-    setInnerLearningRate(this.inner, rate);
+    setLearningRate(this.inner, rate);
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
@@ -355,10 +356,4 @@ export class AllReduceOptimizer extends tf.Optimizer {
   override dispose(): void {
     this.inner.dispose();
   }
-}
-
-function setInnerLearningRate(optimizer: tf.Optimizer, rate: number): void {
-  const target = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
-  if (typeof target.setLearningRate === 'function') target.setLearningRate(rate);
-  else target.learningRate = rate;
 }
