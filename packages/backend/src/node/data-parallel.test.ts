@@ -68,7 +68,7 @@ describe('runDataParallel', () => {
   }, 60_000);
 
   test('workers whose models differ are an error, not a silent mix', async () => {
-    await expect(runDataParallel(worker, { workers: 2, data: { kind: 'mismatch', seed: SEED }, execArgv })).rejects.toThrow(/synchronises \d+ values per step, worker 0 \d+: every worker must build the same model/);
+    await expect(runDataParallel(worker, { workers: 2, data: { kind: 'mismatch', seed: SEED }, execArgv })).rejects.toThrow(/synchronises \d+ values per step, worker \d \d+: every worker must build the same model/);
   }, 60_000);
 
   test('bad arguments and use outside a worker are typed errors', async () => {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { DeepcourseError, InvalidArgumentError } from '../errors.js';
 import { getLearningRate, setLearningRate } from '../learning-rate.js';
 import { seedStream } from '../seed.js';
@@ -39,6 +39,7 @@ const COUNT = 0; // workers arrived at the barrier
 const GENERATION = 1; // barrier generation
 const ABORT = 2; // set when any worker failed
 const HEADER = 3;
+const RESULT = '__deepcourseDataParallelResult';
 
 interface WorkerInit {
   __deepcourseDataParallel: true;
@@ -69,6 +70,7 @@ export async function runDataParallel<R = unknown>(workerModule: string | URL, o
   const workers: Worker[] = [];
   let gradients: SharedArrayBuffer | undefined;
   let floats = -1;
+  let firstRank = -1;
 
   return new Promise((resolve, reject) => {
     let running = size;
@@ -88,22 +90,23 @@ export async function runDataParallel<R = unknown>(workerModule: string | URL, o
       const [entry, evaluated] = workerEntry(url);
       const worker = new Worker(entry, { eval: evaluated, workerData: init, transferList: [port2], execArgv: options.execArgv ?? process.execArgv });
       workers.push(worker);
-      // Gradient memory is sized by the first step of the first worker; every worker must ask for the same size.
-      port1.on('message', (message: { kind: 'alloc'; floats: number } | { kind: 'result'; value: R }) => {
-        if (message.kind === 'result') {
-          results[rank] = message.value;
-          return;
-        }
+      // Gradient memory is sized by the first worker to take a step; every worker must ask for the same size.
+      port1.on('message', (message: { floats: number }) => {
         if (gradients === undefined) {
           floats = message.floats;
+          firstRank = rank;
           gradients = new SharedArrayBuffer(size * floats * 4);
         } else if (message.floats !== floats) {
-          fail(new DataParallelError(`worker ${rank} synchronises ${message.floats} values per step, worker 0 ${floats}: every worker must build the same model`));
+          fail(new DataParallelError(`worker ${rank} synchronises ${message.floats} values per step, worker ${firstRank} ${floats}: every worker must build the same model`));
           return;
         }
         port1.postMessage(gradients);
         Atomics.store(words, HEADER + size + rank, 1);
         Atomics.notify(words, HEADER + size + rank);
+      });
+      // The result comes on the worker's own port, whose messages arrive before its 'exit'.
+      worker.on('message', (message: { [RESULT]?: R }) => {
+        if (RESULT in message) results[rank] = message[RESULT];
       });
       worker.on('error', (error) => fail(new DataParallelError(`worker ${rank} failed: ${error.message}`, { cause: error })));
       worker.on('exit', (code) => {
@@ -179,7 +182,7 @@ export function dataParallelWorker<T = unknown>(): DataParallelWorker<T> {
     data: init.data as T,
     shard: (n, seed) => shardOf(n, seed, init.rank, init.size),
     allReduceOptimizer: (inner, options) => new AllReduceOptimizer(inner, comm, options),
-    finish: (result) => init.port.postMessage({ kind: 'result', value: result }),
+    finish: (result) => parentPort!.postMessage({ [RESULT]: result }),
   };
 }
 
@@ -207,7 +210,7 @@ class Communicator {
   buffers(floats: number): Float32Array[] {
     if (this.slots === undefined) {
       const ready = HEADER + this.size + this.rank;
-      this.init.port.postMessage({ kind: 'alloc', floats });
+      this.init.port.postMessage({ floats });
       // The parent answers on its event loop; wait for its answer without returning to ours.
       while (Atomics.load(this.words, ready) === 0) {
         this.checkAbort();
