@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { tf } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { DataParallelError, dataParallelWorker, isDataParallelWorker, runDataParallel, shardOf } from './data-parallel.js';
-import { BATCH, buildModel, EXAMPLES, examples, optimizer, weightNames, type Kind, type WorkerReport } from './data-parallel.test-worker.js';
+import { alternatingSteps, BATCH, buildModel, EXAMPLES, examples, optimizer, secondModel, weightNames, type Kind, type WorkerReport } from './data-parallel.test-worker.js';
 
 const worker = new URL('./data-parallel.test-worker.ts', import.meta.url);
 const execArgv = ['--conditions=@deepcourse/source'];
@@ -61,6 +61,31 @@ describe('runDataParallel', () => {
     expect(Math.max(...movingMean.map(Math.abs))).toBeGreaterThan(0.1);
   }, 60_000);
 
+  test('several optimizers per worker, stepped by hand, each average their own gradients', async () => {
+    const reports = (await runDataParallel<WorkerReport>(worker, { workers: 2, data: { kind: 'two-optimizers', seed: SEED }, execArgv })) as WorkerReport[];
+    // One process on the union of each step's two half-batches, as in `reference`.
+    const { x, y } = examples();
+    const shards = [0, 1].map((rank) => Array.from(shardOf(EXAMPLES, SEED, rank, 2)));
+    const batches: [tf.Tensor, tf.Tensor][] = [];
+    for (let epoch = 0; epoch < 3; epoch++) {
+      for (let b = 0; b < EXAMPLES / 2; b += BATCH) {
+        const ids = shards.flatMap((shard) => shard.slice(b, b + BATCH));
+        batches.push([tf.tensor2d(ids.map((k) => x[k]!)), tf.tensor2d(ids.map((k) => y[k]!))]);
+      }
+    }
+    const [a, b] = [buildModel('dense'), secondModel()];
+    const optimizers: [tf.Optimizer, tf.Optimizer] = [optimizer(), optimizer()];
+    alternatingSteps(a, b, optimizers, batches);
+    const expected = [...a.getWeights(), ...b.getWeights()].map((w) => Array.from(w.dataSync()));
+    tf.dispose(batches.flat());
+    a.dispose();
+    b.dispose();
+    optimizers.forEach((o) => o.dispose());
+    expect(maxDifference(reports[0]!.weights, expected)).toBeLessThan(1e-5);
+    expect(reports[1]!.weights).toEqual(reports[0]!.weights);
+    expect(reports.map((r) => r.leaked)).toEqual([0, 0]);
+  }, 60_000);
+
   test('a failing worker rejects the run, naming it, and stops the one waiting for it', async () => {
     await expect(runDataParallel(worker, { workers: 2, data: { kind: 'fail', seed: SEED }, execArgv })).rejects.toThrow(
       new DataParallelError('worker 1 failed: worker 1 breaks on purpose'),
@@ -68,7 +93,7 @@ describe('runDataParallel', () => {
   }, 60_000);
 
   test('workers whose models differ are an error, not a silent mix', async () => {
-    await expect(runDataParallel(worker, { workers: 2, data: { kind: 'mismatch', seed: SEED }, execArgv })).rejects.toThrow(/synchronises \d+ values per step, worker \d \d+: every worker must build the same model/);
+    await expect(runDataParallel(worker, { workers: 2, data: { kind: 'mismatch', seed: SEED }, execArgv })).rejects.toThrow(/worker \d synchronises \d+ values per step with optimizer 0, worker \d \d+: every worker must build the same model/);
   }, 60_000);
 
   test('bad arguments and use outside a worker are typed errors', async () => {

@@ -34,7 +34,7 @@ export interface RunDataParallelOptions {
 }
 
 // Control words (Int32) at the start of the shared control buffer; then per worker its batch weight, then
-// per worker a flag set once the parent has sent it the gradient memory.
+// per worker the number of gradient memories the parent has sent it.
 const COUNT = 0; // workers arrived at the barrier
 const GENERATION = 1; // barrier generation
 const ABORT = 2; // set when any worker failed
@@ -68,9 +68,8 @@ export async function runDataParallel<R = unknown>(workerModule: string | URL, o
   const words = new Int32Array(control);
   const results: (R | undefined)[] = new Array(size).fill(undefined);
   const workers: Worker[] = [];
-  let gradients: SharedArrayBuffer | undefined;
-  let floats = -1;
-  let firstRank = -1;
+  // Gradient memory per all-reduce optimizer (numbered in the order workers create them).
+  const channels = new Map<number, { floats: number; rank: number; memory: SharedArrayBuffer }>();
 
   return new Promise((resolve, reject) => {
     let running = size;
@@ -90,18 +89,18 @@ export async function runDataParallel<R = unknown>(workerModule: string | URL, o
       const [entry, evaluated] = workerEntry(url);
       const worker = new Worker(entry, { eval: evaluated, workerData: init, transferList: [port2], execArgv: options.execArgv ?? process.execArgv });
       workers.push(worker);
-      // Gradient memory is sized by the first worker to take a step; every worker must ask for the same size.
-      port1.on('message', (message: { floats: number }) => {
-        if (gradients === undefined) {
-          floats = message.floats;
-          firstRank = rank;
-          gradients = new SharedArrayBuffer(size * floats * 4);
-        } else if (message.floats !== floats) {
-          fail(new DataParallelError(`worker ${rank} synchronises ${message.floats} values per step, worker ${firstRank} ${floats}: every worker must build the same model`));
+      // An optimizer's memory is sized by the first worker to take a step with it; every worker must ask for the same size.
+      port1.on('message', ({ channel, floats }: { channel: number; floats: number }) => {
+        let memory = channels.get(channel);
+        if (memory === undefined) {
+          memory = { floats, rank, memory: new SharedArrayBuffer(size * floats * 4) };
+          channels.set(channel, memory);
+        } else if (floats !== memory.floats) {
+          fail(new DataParallelError(`worker ${rank} synchronises ${floats} values per step with optimizer ${channel}, worker ${memory.rank} ${memory.floats}: every worker must build the same model`));
           return;
         }
-        port1.postMessage(gradients);
-        Atomics.store(words, HEADER + size + rank, 1);
+        port1.postMessage(memory.memory);
+        Atomics.add(words, HEADER + size + rank, 1);
         Atomics.notify(words, HEADER + size + rank);
       });
       // The result comes on the worker's own port, whose messages arrive before its 'exit'.
@@ -175,7 +174,8 @@ export function isDataParallelWorker(): boolean {
 export function dataParallelWorker<T = unknown>(): DataParallelWorker<T> {
   const init = workerData as WorkerInit;
   if (!isDataParallelWorker()) throw new DataParallelError('dataParallelWorker() called outside a worker started by runDataParallel');
-  const comm = new Communicator(init);
+  communicator ??= new Communicator(init);
+  const comm = communicator;
   return {
     rank: init.rank,
     size: init.size,
@@ -194,10 +194,13 @@ export function shardOf(n: number, seed: number, rank: number, size: number): In
   return order.slice(start, Math.floor(((rank + 1) * n) / size));
 }
 
-/** Shared memory and a barrier between the workers. */
+let communicator: Communicator | undefined;
+
+/** Shared memory and a barrier between the workers; one per worker, shared by its all-reduce optimizers. */
 class Communicator {
   private readonly words: Int32Array;
-  private slots: Float32Array[] | undefined;
+  private readonly slots: Float32Array[][] = [];
+  private channels = 0;
   readonly rank: number;
   readonly size: number;
   constructor(private readonly init: WorkerInit) {
@@ -206,25 +209,33 @@ class Communicator {
     this.size = init.size;
   }
 
-  /** Every worker's slot of `floats` values (allocated by the parent on first use). */
-  buffers(floats: number): Float32Array[] {
-    if (this.slots === undefined) {
+  /** A number for a new all-reduce optimizer: the same in every worker that creates its optimizers in the same order. */
+  openChannel(): number {
+    return this.channels++;
+  }
+
+  /** Every worker's slot of `floats` values for `channel` (allocated by the parent on first use). */
+  buffers(channel: number, floats: number): Float32Array[] {
+    let slots = this.slots[channel];
+    if (slots === undefined) {
       const ready = HEADER + this.size + this.rank;
-      this.init.port.postMessage({ floats });
+      const received = Atomics.load(this.words, ready);
+      this.init.port.postMessage({ channel, floats });
       // The parent answers on its event loop; wait for its answer without returning to ours.
-      while (Atomics.load(this.words, ready) === 0) {
+      while (Atomics.load(this.words, ready) === received) {
         this.checkAbort();
-        Atomics.wait(this.words, ready, 0, 200);
+        Atomics.wait(this.words, ready, received, 200);
       }
       const reply = receiveMessageOnPort(this.init.port);
       if (!reply) throw new DataParallelError('no gradient buffer from the parent');
       const memory = reply.message as SharedArrayBuffer;
-      this.slots = Array.from({ length: this.size }, (_, k) => new Float32Array(memory, k * floats * 4, floats));
+      slots = Array.from({ length: this.size }, (_, k) => new Float32Array(memory, k * floats * 4, floats));
+      this.slots[channel] = slots;
     }
-    if (this.slots[0]!.length !== floats) {
-      throw new DataParallelError(`a step synchronises ${floats} values, the first step ${this.slots[0]!.length}: the trained variables changed`);
+    if (slots[0]!.length !== floats) {
+      throw new DataParallelError(`a step synchronises ${floats} values, the first step ${slots[0]!.length}: the trained variables changed`);
     }
-    return this.slots;
+    return slots;
   }
 
   setWeight(weight: number): void {
@@ -259,7 +270,8 @@ class Communicator {
  * An optimizer whose every step averages the gradients of all workers, weighted by each worker's batch size,
  * then applies `inner`'s update to the average (so all workers take the same step), and then averages the
  * `synchronise` variables. Pass `callback` to `fit`/`fitDataset` (or set `batchSize` before each step of a
- * custom loop): it records the batch size of the step. Learning-rate changes go to `inner`.
+ * custom loop): it records the batch size of the step. Learning-rate changes go to `inner`. A worker may hold
+ * several (a GAN's two, stepped by hand): create them in the same order in every worker.
  */
 export class AllReduceOptimizer extends tf.Optimizer {
   static readonly className = 'AllReduceOptimizer';
@@ -269,6 +281,7 @@ export class AllReduceOptimizer extends tf.Optimizer {
   readonly callback: tf.Callback;
   private readonly synchronise: readonly SynchronisedVariable[];
   private batchLogs: tf.Logs | undefined;
+  private readonly channel: number;
 
   constructor(
     readonly inner: tf.Optimizer,
@@ -278,6 +291,7 @@ export class AllReduceOptimizer extends tf.Optimizer {
     super();
     if (!(inner instanceof tf.Optimizer)) throw new InvalidArgumentError('inner', 'a tf.Optimizer', inner);
     this.synchronise = options.synchronise ?? [];
+    this.channel = comm.openChannel();
     const self = this;
     this.callback = new (class extends tf.Callback {
       // \`fit\` fills in the size after this call (\`fitDataset\` before it): keep the object, read it at the step.
@@ -307,7 +321,7 @@ export class AllReduceOptimizer extends tf.Optimizer {
     const named = Array.isArray(variableGradients) ? variableGradients : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name]! }));
     const values = [...named.map((g) => g.tensor), ...this.synchronise.map((v) => v.read())];
     const floats = values.reduce((sum, t) => sum + t.size, 0);
-    const slots = this.comm.buffers(floats);
+    const slots = this.comm.buffers(this.channel, floats);
     const mine = slots[this.comm.rank]!;
     let offset = 0;
     for (const t of values) {
