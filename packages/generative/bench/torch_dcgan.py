@@ -14,6 +14,7 @@ statistics).
     /usr/bin/python3 bench/torch_dcgan.py --g-base 128 --g-conv 64 --d1 64 --d2 128 --kernel 5   # course width
 """
 import argparse
+import copy
 import json
 import time
 from pathlib import Path
@@ -110,6 +111,7 @@ def main() -> None:
     p.add_argument('--d2', type=int, default=64)
     p.add_argument('--kernel', type=int, default=3)
     p.add_argument('--seed', type=int, default=42)
+    p.add_argument('--ema', type=float, default=0.0, help='also score an exponential moving average of the generator weights with this decay (e.g. 0.999)')
     a = p.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
@@ -126,6 +128,8 @@ def main() -> None:
             nn.init.zeros_(m.bias)
     g_opt = torch.optim.Adam(g.parameters(), a.lr, betas=(0.5, 0.999), eps=1e-7)
     d_opt = torch.optim.Adam(d.parameters(), a.lr, betas=(0.5, 0.999), eps=1e-7)
+    # Yazici et al. 2019: the moving average of the generator's weights samples better than its last weights.
+    ema = copy.deepcopy(g) if a.ema else None
     real = torch.from_numpy(x_train * 2 - 1)
     score_noise = torch.randn(2000, 100, generator=torch.Generator().manual_seed(a.seed + 9))
     ones, zeros = torch.ones(a.batch, 1), torch.zeros(a.batch, 1)
@@ -141,6 +145,12 @@ def main() -> None:
         g_opt.zero_grad()
         g_loss.backward()
         g_opt.step()
+        if ema is not None:
+            with torch.no_grad():
+                for e, q in zip(ema.parameters(), g.parameters()):
+                    e.mul_(a.ema).add_(q, alpha=1 - a.ema)
+                for e, q in zip(ema.buffers(), g.buffers()):
+                    e.copy_(q)
         if (step + 1) % a.score_every == 0:
             with torch.no_grad():
                 g.eval()
@@ -150,6 +160,15 @@ def main() -> None:
                 training = classifier_score(classifier, torch.cat([(g(z) + 1) / 2 for z in score_noise.split(250)]))
             print(f'step {step + 1}: score {inference[0]:.3f} (largest class {inference[1]:.1%}), with batch statistics '
                   f'{training[0]:.3f}; d_loss {d_loss.item():.3f} g_loss {g_loss.item():.3f}; {time.time() - started:.0f} s', flush=True)
+            if ema is not None:
+                with torch.no_grad():
+                    ema.eval()
+                    averaged = classifier_score(classifier, (ema(score_noise) + 1) / 2)
+                    # The copied moving statistics belong to the live weights; batch statistics fit the averaged ones.
+                    ema.train()
+                    averaged_batch = classifier_score(classifier, torch.cat([(ema(z) + 1) / 2 for z in score_noise.split(250)]))
+                print(f'step {step + 1}: weight-averaged generator (decay {a.ema}) score {averaged[0]:.3f} (largest class {averaged[1]:.1%}), '
+                      f'with batch statistics {averaged_batch[0]:.3f} (largest class {averaged_batch[1]:.1%})', flush=True)
 
 
 if __name__ == '__main__':
