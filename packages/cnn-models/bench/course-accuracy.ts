@@ -123,15 +123,14 @@ async function runTask(task: string, build: (l2: number) => tf.LayersModel, load
       await writeFile(join('bench-results', `${stem}.partial.json`), JSON.stringify({ task, epochs, batchSize, workers, ...recipe, backend: selection.backend, kernels: kernelNote, seed, perEpoch: partial }, null, 2));
     }
   })();
-  // Data-parallel: Adam on the gradients averaged over the workers (and their batch-norm statistics), which
-  // keeps every worker's weights equal; worker k > 0 draws its shuffles and augmentations from its own seed.
+  // Data-parallel: the optimizer steps on the gradients averaged over the workers (batch-norm statistics averaged
+  // too), which keeps every worker's weights equal; worker k > 0 draws its shuffles and augmentations from its own seed.
   const optimizer = optimizerName === 'sgd' ? tf.train.momentum(learningRate, 0.9, true) : tf.train.adam(learningRate);
   const allReduce = parallel?.allReduceOptimizer(optimizer, { synchronise: model.nonTrainableWeights });
   const result = await trainClassifier(model, train, {
     ...(reporting ? { validationData: data.test } : {}),
-    callbacks: reporting ? [recorder] : [],
     optimizer: allReduce ?? optimizer,
-    ...(allReduce ? { callbacks: [allReduce.callback, ...(reporting ? [recorder] : [])] } : {}),
+    callbacks: [...(allReduce ? [allReduce.callback] : []), ...(reporting ? [recorder] : [])],
     epochs,
     batchSize: batchSize / workers,
     learningRate,
@@ -141,9 +140,13 @@ async function runTask(task: string, build: (l2: number) => tf.LayersModel, load
     seed: seed + 1_000_003 * (parallel?.rank ?? 0),
     progress: reporting ? { mode: 'lines' } : false,
   });
-  if (!reporting) {
+  const release = () => {
     model.dispose();
     (allReduce ?? optimizer).dispose();
+    tf.dispose([data.train.images, data.train.labels, data.test.images, data.test.labels, limited.images, limited.labels, train.images, train.labels]);
+  };
+  if (!reporting) {
+    release();
     return;
   }
   const evaluation = await evaluateClassifier(model, data.test, { classNames: data.train.classNames });
@@ -173,9 +176,7 @@ async function runTask(task: string, build: (l2: number) => tf.LayersModel, load
     join('bench-results', `${stem}.json`),
     JSON.stringify({ ...rows.at(-1), batchSize, workers, ...recipe, backend: selection.backend, kernels: kernelNote, seed, history: result.history, evaluation, date: new Date().toISOString() }, null, 2),
   );
-  model.dispose();
-  (allReduce ?? optimizer).dispose();
-  tf.dispose([data.train.images, data.train.labels, data.test.images, data.test.labels, limited.images, limited.labels, train.images, train.labels]);
+  release();
 }
 
 function shard<T extends ClassificationData & { images: tf.Tensor; labels: tf.Tensor }>(data: T, context: DataParallelWorker<unknown>): T {
